@@ -1,0 +1,321 @@
+"""The patient questionnaire of shared/clinical.md section 3: codes, wording and options.
+
+Pure Python, no Django imports: the rules read the codes, the intake form reads the wording.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+def N_(text: str) -> str:
+    """Marks a string for translation without translating it (makemessages --keyword=N_)."""
+    return text
+
+
+class Kind(StrEnum):
+    SINGLE = "single"
+    MULTI = "multi"
+    DATE = "date"
+
+
+@dataclass(frozen=True)
+class Option:
+    code: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Question:
+    code: str
+    section: str
+    text: str
+    kind: Kind
+    options: tuple[Option, ...] = ()
+    help_text: str = ""
+
+    @property
+    def option_codes(self) -> frozenset[str]:
+        return frozenset(o.code for o in self.options)
+
+
+# In a multi-select these exclude every other option (clinical.md §3 conventions).
+EXCLUSIVE_OPTIONS = frozenset({"none", "unsure"})
+
+_YES = Option("yes", N_("Yes"))
+_NO = Option("no", N_("No"))
+_UNSURE = Option("unsure", N_("I'm not sure"))
+_YES_NO_UNSURE = (_YES, _NO, _UNSURE)
+
+SECTIONS = (
+    ("about", N_("About you")),
+    ("condition", N_("Your condition")),
+    ("skin", N_("Your skin")),
+    ("safety", N_("Safety questions")),
+)
+
+QUESTIONS: tuple[Question, ...] = (
+    Question(
+        "condition",
+        "condition",
+        N_("What problem is your therapist treating?"),
+        Kind.SINGLE,
+        (
+            Option(
+                "tendonitis",
+                N_(
+                    "Tendonitis or a sore tendon (for example tennis elbow, golfer's elbow, "
+                    "Achilles, heel pain / plantar fasciitis)"
+                ),
+            ),
+            Option("bursitis", N_('Bursitis (a swollen, sore "cushion" near a joint)')),
+            Option("arthritis", N_("Arthritis (a sore, swollen joint)")),
+            Option(
+                "calcium_deposit",
+                N_("A calcium deposit (hard bump or calcium seen on an X-ray), often after an injury"),
+            ),
+            Option("other", N_("Something else")),
+            _UNSURE,
+        ),
+    ),
+    Question(
+        "body_area",
+        "condition",
+        N_("Where is the sore spot?"),
+        Kind.SINGLE,
+        (
+            Option("shoulder", N_("Shoulder")),
+            Option("elbow", N_("Elbow")),
+            Option("wrist_hand", N_("Wrist or hand")),
+            Option("hip", N_("Hip")),
+            Option("knee", N_("Knee")),
+            Option("ankle_foot", N_("Ankle, foot or heel")),
+            Option("back", N_("Back")),
+            Option("neck", N_("Neck")),
+            Option("chest", N_("Chest or ribs")),
+            Option("head_face", N_("Head, face or jaw")),
+            Option("eye_area", N_("Around the eye")),
+            Option("other", N_("Somewhere else")),
+        ),
+    ),
+    Question(
+        "depth",
+        "condition",
+        N_("Press on the sore spot with one finger. Which is most true?"),
+        Kind.SINGLE,
+        (
+            Option(
+                "just_under_skin",
+                N_(
+                    "It is close to the skin. I can press right on the sore spot and feel bone or a "
+                    "firm cord (tendon) there, with little soft padding on top. Examples: the bony "
+                    "bump on the side of the elbow, the thumb side of the wrist, the back or bottom "
+                    "of the heel, just below the kneecap."
+                ),
+            ),
+            Option(
+                "deep",
+                N_(
+                    "It feels deep inside. I can't press right on it, or there is a lot of muscle "
+                    "or fat on top. Examples: deep in the hip or buttock, deep in the thigh, the "
+                    "middle of the back."
+                ),
+            ),
+            _UNSURE,
+        ),
+        N_("Half an inch is about 1.3 cm — about the width of your little fingernail."),
+    ),
+    Question(
+        "date_of_birth",
+        "about",
+        N_("What is your date of birth?"),
+        Kind.DATE,
+        help_text=N_("Year, month and day, for example 1970-03-25."),
+    ),
+    Question(
+        "has_implanted_electronic_device",
+        "safety",
+        N_("Do you have a device inside your body that runs on a battery or electricity?"),
+        Kind.SINGLE,
+        _YES_NO_UNSURE,
+        N_(
+            "For example: a pacemaker, a heart defibrillator (ICD), a nerve or spinal cord "
+            "stimulator, a brain stimulator, a cochlear implant, or a pump under the skin that "
+            "gives medicine."
+        ),
+    ),
+    Question(
+        "pregnant",
+        "safety",
+        N_("Are you pregnant, or could you be pregnant?"),
+        Kind.SINGLE,
+        _YES_NO_UNSURE,
+        N_('Choose "No" if this does not apply to you.'),
+    ),
+    Question(
+        "skin_problem_at_site",
+        "skin",
+        N_("Look at the skin on and around the sore spot. Is there any of these?"),
+        Kind.MULTI,
+        (
+            Option("open_wound", N_("A cut, scrape, blister or open sore")),
+            Option(
+                "rash_or_irritation",
+                N_("A rash, eczema flare, acne, sunburn, or red, itchy or peeling skin"),
+            ),
+            Option(
+                "recent_scar",
+                N_("A new scar that is still healing (pink, red or tender), for example from surgery"),
+            ),
+            Option("none", N_("No, the skin looks normal")),
+            Option("unsure", N_("I can't see it / I'm not sure")),
+        ),
+        N_("Choose all that apply."),
+    ),
+    Question(
+        "infection_at_site",
+        "safety",
+        N_(
+            "Has a doctor or nurse told you that you have an infection in or near the sore spot? "
+            "Or is there pus, red skin that is spreading, or do you have a fever?"
+        ),
+        Kind.SINGLE,
+        _YES_NO_UNSURE,
+    ),
+    Question(
+        "cancer_at_site",
+        "safety",
+        N_(
+            "Do you have cancer in or near the sore spot, or has a doctor said a lump or spot "
+            "there might be cancer?"
+        ),
+        Kind.SINGLE,
+        _YES_NO_UNSURE,
+    ),
+    Question(
+        "blood_clot_at_site",
+        "safety",
+        N_(
+            "Do you have a blood clot (DVT) or a swollen, painful vein (phlebitis) in the same arm "
+            "or leg as the sore spot right now?"
+        ),
+        Kind.SINGLE,
+        _YES_NO_UNSURE,
+    ),
+    Question(
+        "reduced_feeling_at_site",
+        "skin",
+        N_(
+            "Is the skin around the sore spot numb, or can you feel less there than on the other "
+            "side (touch, heat or cold)?"
+        ),
+        Kind.SINGLE,
+        _YES_NO_UNSURE,
+        N_("This can happen with nerve damage, for example from diabetes."),
+    ),
+    Question(
+        "metal_near_site",
+        "safety",
+        N_("Is there any metal inside your body in or near the sore spot?"),
+        Kind.SINGLE,
+        _YES_NO_UNSURE,
+        N_(
+            "For example: a joint replacement, plates, screws, pins, rods, staples, wires, or "
+            "metal pieces from an injury."
+        ),
+    ),
+    Question(
+        "skin_sensitivity",
+        "skin",
+        N_("Does your skin react easily?"),
+        Kind.MULTI,
+        (
+            Option(
+                "tape_or_adhesive",
+                N_(
+                    "I get a rash or itch from bandages, medical tape, or sticky pads (like "
+                    "heart-monitor or TENS pads)"
+                ),
+            ),
+            Option("eczema_or_psoriasis", N_("I have eczema or psoriasis")),
+            Option("sensitive_skin", N_("My skin is very sensitive or gets red easily")),
+            Option("none", N_("None of these")),
+            _UNSURE,
+        ),
+        N_("Choose all that apply."),
+    ),
+    Question(
+        "prescribed_medication",
+        "condition",
+        N_("Has your doctor or therapist told you which medicine will be used?"),
+        Kind.SINGLE,
+        (
+            Option("dexamethasone", N_("Dexamethasone (a steroid)")),
+            Option("lidocaine", N_("Lidocaine (a numbing medicine)")),
+            Option("acetic_acid", N_("Acetic acid (for calcium deposits)")),
+            Option("other", N_("Another medicine")),
+            Option("dont_know", N_("I don't know yet")),
+        ),
+    ),
+    Question(
+        "medicine_allergies",
+        "safety",
+        N_("Have you ever had an allergy or a bad reaction to any of these?"),
+        Kind.MULTI,
+        (
+            Option(
+                "steroid",
+                N_(
+                    "Steroid medicines such as dexamethasone, cortisone, hydrocortisone or "
+                    "prednisone (pills, shots or creams)"
+                ),
+            ),
+            Option(
+                "numbing",
+                N_(
+                    "Numbing medicine such as lidocaine (Xylocaine), Novocain, or the numbing shot "
+                    "at the dentist"
+                ),
+            ),
+            Option("sulfite", N_("Sulfites (found in some wines, dried fruit and some medicines)")),
+            Option("aspirin", N_("Aspirin or other salicylates")),
+            Option("none", N_("None of these")),
+            _UNSURE,
+        ),
+        N_("Choose all that apply."),
+    ),
+    Question(
+        "electrical_therapy_reaction",
+        "safety",
+        N_(
+            "Have you ever had a bad reaction to a treatment that put electric current on your "
+            "skin? For example TENS, muscle stimulation, or iontophoresis."
+        ),
+        Kind.SINGLE,
+        (_YES, _NO, Option("never_had", N_("I have never had this kind of treatment")), _UNSURE),
+        N_("A bad reaction means a burn, a blister, a bad rash, or feeling faint."),
+    ),
+    Question(
+        "heart_or_seizure_condition",
+        "safety",
+        N_(
+            "Do you have a heart rhythm problem (irregular heartbeat), other serious heart "
+            "disease, or seizures (epilepsy)?"
+        ),
+        Kind.SINGLE,
+        _YES_NO_UNSURE,
+    ),
+    Question(
+        "can_attend_sessions",
+        "condition",
+        N_(
+            "This treatment usually takes several short visits — often about 6 visits over 2 to 3 "
+            "weeks. Can you come to that many visits?"
+        ),
+        Kind.SINGLE,
+        _YES_NO_UNSURE,
+    ),
+)
+
+QUESTIONS_BY_CODE: dict[str, Question] = {q.code: q for q in QUESTIONS}
