@@ -372,11 +372,16 @@ class Answers:
                     raise ValueError(f"unknown answer for {q.code}: {value!r}")
                 single[q.code] = value
             else:
-                if isinstance(value, str) or not all(isinstance(v, str) for v in value):  # type: ignore[union-attr]
+                if not isinstance(value, list | tuple | set | frozenset) or not all(
+                    isinstance(v, str) for v in value
+                ):
                     raise ValueError(f"{q.code} takes a list of answer codes, not {value!r}")
-                codes = frozenset(value)  # type: ignore[arg-type]
+                codes = frozenset(value)
                 if bad := codes - q.option_codes:
                     raise ValueError(f"unknown answer for {q.code}: {min(bad)!r}")
+                if not codes:  # an empty set is as unanswered as an empty list
+                    missing.add(q.code)
+                    continue
                 multi[q.code] = codes
         return cls(single, multi, age, frozenset(missing))
 

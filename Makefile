@@ -1,0 +1,43 @@
+# Ionto Screen: `make run` serves the app, `make test` runs every check. See README.md.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Local development only: `make run` serves with DEBUG on and a throw-away key.
+RUN_ENV := DJANGO_DEBUG=true
+# Tests run with DEBUG off, as production does, with a key that is only for tests.
+TEST_ENV := DJANGO_DEBUG=false DJANGO_SECRET_KEY=test-only-not-secret
+
+.PHONY: run test lint e2e clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.run-installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.run-installed
+
+run: $(VENV)/.run-installed
+	$(RUN_ENV) $(BIN)/python manage.py migrate --no-input
+	$(RUN_ENV) $(BIN)/python manage.py seed_demo --submissions 0
+	@if [ "$$($(RUN_ENV) $(BIN)/python manage.py shell -c 'from screening.models import Submission; print(Submission.objects.exists())')" = "False" ]; then \
+		$(RUN_ENV) $(BIN)/python manage.py seed_demo --submissions 60; fi
+	@echo "Serving on http://$(HOST):$(PORT)/  (patients: /intake/, therapists: /accounts/login/)"
+	$(RUN_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+lint: $(VENV)/.dev-installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: lint
+	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+	$(TEST_ENV) $(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles test-artifacts .pytest_cache .hypothesis .ruff_cache

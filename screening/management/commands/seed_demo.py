@@ -1,0 +1,131 @@
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandParser
+from django.utils import timezone
+
+from screening import questions, services
+from screening.models import Submission
+
+DEMO_USERNAME = "demo"
+DEMO_PASSWORD = "demo-therapist-2026"  # noqa: S105 -- the printed demo login, for local use only
+
+FIRST_NAMES = (
+    "Ana",
+    "Ben",
+    "Carmen",
+    "David",
+    "Elena",
+    "Frank",
+    "Grace",
+    "Hugo",
+    "Iris",
+    "José",
+    "Kim",
+    "Luis",
+    "Maya",
+    "Noah",
+    "Olga",
+    "Pedro",
+    "Rosa",
+    "Sam",
+    "Tomás",
+    "Vera",
+)
+LAST_NAMES = (
+    "Alvarez",
+    "Brown",
+    "Chen",
+    "Diaz",
+    "Evans",
+    "Garcia",
+    "Hughes",
+    "Ito",
+    "Jones",
+    "Kowalski",
+    "Lopez",
+    "Martin",
+    "Nguyen",
+    "Ortiz",
+    "Patel",
+    "Quinn",
+    "Reyes",
+    "Smith",
+    "Torres",
+    "Wong",
+)
+
+
+def demo_therapist_ensure() -> tuple[Any, bool]:
+    """The demo therapist account, created with the printed password if it does not exist."""
+    user_model = get_user_model()
+    user, created = user_model.objects.get_or_create(username=DEMO_USERNAME)
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.first_name, user.last_name = "Demo", "Therapist"
+        user.save()
+    user.groups.add(Group.objects.get(name="Therapists"))
+    return user, created
+
+
+def synthetic_answers(rng: random.Random, today: date) -> dict[str, object]:
+    """Mostly ordinary answers with the occasional flag, like a real clinic's week."""
+    answers: dict[str, object] = {}
+    for q in questions.QUESTIONS:
+        codes = [o.code for o in q.options]
+        if q.kind is questions.Kind.DATE:
+            answers[q.code] = (today - timedelta(days=rng.randint(12 * 365, 95 * 365))).isoformat()
+        elif q.kind is questions.Kind.MULTI:
+            flags = [c for c in codes if c not in questions.EXCLUSIVE_OPTIONS]
+            roll = rng.random()
+            answers[q.code] = ["none"] if roll < 0.8 else ["unsure"] if roll < 0.85 else [rng.choice(flags)]
+        else:
+            usual = {"no", "yes" if q.code == "can_attend_sessions" else "no", "never_had"}
+            calm = [c for c in codes if c in usual] or codes[:4]
+            answers[q.code] = rng.choice(calm) if rng.random() < 0.9 else rng.choice(codes)
+    return answers
+
+
+class Command(BaseCommand):
+    help = "Creates the demo therapist and N synthetic submissions through the real submit code."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--submissions", type=int, default=50, help="How many submissions (default 50).")
+        parser.add_argument("--seed", type=int, default=2026, help="Random seed, for repeatable data.")
+        parser.add_argument("--days", type=int, default=365, help="Spread submissions over this many days.")
+
+    def handle(self, *args: Any, submissions: int, seed: int, days: int, **options: Any) -> None:
+        _user, created = demo_therapist_ensure()
+        state = "created" if created else "already existed"
+        self.stdout.write(f"Demo therapist {state}: username {DEMO_USERNAME!r}, password {DEMO_PASSWORD!r}")
+        if submissions <= 0:
+            return
+        started = time.perf_counter()
+        count = services.submissions_bulk_create(self._built(submissions, seed, days))
+        elapsed = time.perf_counter() - started
+        self.stdout.write(f"Created {count} submissions in {elapsed:.1f} s ({count / elapsed:.0f}/s).")
+
+    def _built(self, n: int, seed: int, days: int) -> Iterator[Submission]:
+        rng = random.Random(seed)  # noqa: S311 -- synthetic demo data, not security
+        now = timezone.now()
+        for _ in range(n):
+            created_at: datetime = now - timedelta(seconds=rng.randint(0, days * 86400))
+            first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+            contact = services.Contact(
+                first_name=first,
+                last_name=last,
+                phone=f"(555) 01{rng.randint(0, 9)}-{rng.randint(0, 9999):04d}",
+                email=f"{first.lower()}.{last.lower()}@example.com" if rng.random() < 0.5 else "",
+            )
+            answers = synthetic_answers(rng, timezone.localdate(created_at))
+            language = "es" if rng.random() < 0.3 else "en"
+            yield services.submission_build(
+                answers=answers, contact=contact, language=language, created_at=created_at
+            )

@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.test import Client
+
+
+@pytest.fixture(autouse=True)
+def _fast_hasher(settings) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def therapist(db) -> User:
+    # Thea, a physical therapist in the Therapists group: may read and decide submissions.
+    user = User.objects.create_user("thea", password="correct-horse-battery")
+    user.groups.add(Group.objects.get(name="Therapists"))
+    return user
+
+
+@pytest.fixture
+def therapist_client(therapist: User) -> Client:
+    client = Client()
+    client.force_login(therapist)
+    return client
+
+
+@pytest.fixture
+def other_user(db) -> User:
+    # Oscar, the front-desk clerk: has a login, but not the review permission.
+    return User.objects.create_user("oscar", password="correct-horse-battery")
+
+
+@pytest.fixture
+def other_user_client(other_user: User) -> Client:
+    client = Client()
+    client.force_login(other_user)
+    return client

@@ -1,0 +1,190 @@
+"""The patient's path through Django's test client: questionnaire, note, and every bad input."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from screening.forms import new_form_token
+from screening.models import Submission
+from tests.answers import make_answers
+
+pytestmark = pytest.mark.django_db
+
+INTAKE = reverse("screening:intake")
+RESULT = reverse("screening:result")
+
+
+def form_data(**overrides: Any) -> dict[str, Any]:
+    """A complete, valid POST: clear answers, contact details, consent and a fresh form token."""
+    data: dict[str, Any] = {
+        **make_answers(),
+        "first_name": "Rosa",
+        "last_name": "Reyes",
+        "phone": "(555) 010-1234",
+        "email": "",
+        "consent": "on",
+        "form_token": new_form_token(),
+    }
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def error_codes(response: Any, field: str) -> list[str]:
+    return [e.code for e in response.context["form"].errors.as_data().get(field, [])]
+
+
+def test_home_links_to_the_questionnaire(client: Client) -> None:
+    response = client.get("/")
+    assert response.status_code == 200
+    assert INTAKE.encode() in response.content
+
+
+def test_intake_page_has_every_question_and_the_consent(client: Client) -> None:
+    response = client.get(INTAKE)
+    assert response.status_code == 200
+    html = response.content.decode()
+    for name in [*make_answers(), "first_name", "last_name", "phone", "email", "consent", "form_token"]:
+        assert f'name="{name}"' in html
+    assert "not a diagnosis" in html
+    assert response["Cache-Control"].count("no-store") == 1
+
+
+def test_clean_submission_stores_one_complete_row_and_shows_the_note(client: Client) -> None:
+    response = client.post(INTAKE, form_data(), follow=True)
+    assert response.redirect_chain == [(RESULT, 302)]
+    submission = Submission.objects.get()
+    assert submission.answers == make_answers()
+    assert (submission.first_name, submission.last_name, submission.phone) == (
+        "Rosa",
+        "Reyes",
+        "(555) 010-1234",
+    )
+    assert submission.outcome == "likely_suitable"
+    assert submission.reason_codes == []
+    assert submission.rules_version
+    assert submission.created_at is not None
+    html = response.content.decode()
+    assert "may be a good fit" in html
+    assert "will review your answers and make the final decision" in html
+    assert submission.reference in html
+    assert "cleared" not in html.lower().replace("clear this page", "")
+
+
+def test_note_lists_each_reason_in_patient_words(client: Client) -> None:
+    data = form_data(has_implanted_electronic_device="yes", depth="unsure")
+    response = client.post(INTAKE, data, follow=True)
+    submission = Submission.objects.get()
+    assert submission.outcome == "not_suitable"
+    assert submission.reason_codes == ["NS-IMPLANT", "NR-DEPTH"]
+    html = response.content.decode()
+    assert "likely not right for you" in html
+    assert "device inside your body that uses electricity" in html
+    assert "only reaches a short way under the skin" in html
+    assert "Pacemaker" not in html  # therapist text stays with the therapist
+
+
+def test_no_patient_data_in_the_result_url(client: Client) -> None:
+    response = client.post(INTAKE, form_data())
+    submission = Submission.objects.get()
+    assert response["Location"] == RESULT
+    for secret in (str(submission.code), submission.reference, "Rosa", "Reyes"):
+        assert secret not in response["Location"]
+
+
+def test_result_page_of_one_browser_cannot_be_opened_from_another(client: Client) -> None:
+    client.post(INTAKE, form_data())
+    reference = Submission.objects.get().reference
+    assert reference in client.get(RESULT).content.decode()
+    stranger = Client()
+    response = stranger.get(RESULT)
+    assert response.status_code == 404
+    assert reference not in response.content.decode()
+
+
+def test_start_over_forgets_the_result(client: Client) -> None:
+    client.post(INTAKE, form_data())
+    response = client.post(reverse("screening:start-over"))
+    assert response["Location"] == INTAKE
+    assert client.get(RESULT).status_code == 404
+
+
+def test_double_submit_stores_one_submission(client: Client) -> None:
+    data = form_data()
+    first = client.post(INTAKE, data)
+    second = client.post(INTAKE, data)
+    assert first.status_code == second.status_code == 302
+    assert Submission.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "code"),
+    [
+        ({"condition": None}, "condition", "required"),
+        ({"date_of_birth": "2999-01-01"}, "date_of_birth", "dob_future"),
+        ({"date_of_birth": "1899-12-31"}, "date_of_birth", "dob_too_early"),
+        ({"date_of_birth": "1990-02-30"}, "date_of_birth", "invalid"),
+        ({"date_of_birth": "30/01/1990"}, "date_of_birth", "invalid"),
+        ({"first_name": "x" * 101}, "first_name", "max_length"),
+        ({"email": "a" * 250 + "@example.com", "phone": ""}, "email", "max_length"),
+        ({"phone": "call me maybe"}, "phone", "phone_invalid"),
+        ({"phone": "", "email": ""}, "phone", "contact_required"),
+        ({"body_area": "moon"}, "body_area", "invalid_choice"),
+        ({"skin_problem_at_site": ["none", "open_wound"]}, "skin_problem_at_site", "exclusive_option"),
+        ({"medicine_allergies": ["unsure", "aspirin"]}, "medicine_allergies", "exclusive_option"),
+        ({"skin_sensitivity": ["lava"]}, "skin_sensitivity", "invalid_choice"),
+        ({"consent": None}, "consent", "required"),
+        ({"form_token": "tampered"}, "form_token", "token_invalid"),
+        ({"form_token": None}, "form_token", "required"),
+    ],
+)
+def test_bad_input_gets_the_form_back_with_a_message_and_stores_nothing(
+    client: Client, overrides: dict[str, Any], field: str, code: str
+) -> None:
+    response = client.post(INTAKE, form_data(**overrides))
+    assert response.status_code == 200
+    assert code in error_codes(response, field)
+    html = response.content.decode()
+    assert 'id="error-summary"' in html
+    assert Submission.objects.count() == 0
+
+
+def test_answers_survive_an_error(client: Client) -> None:
+    response = client.post(INTAKE, form_data(consent=None, body_area="knee", date_of_birth="1970-03-25"))
+    html = response.content.decode()
+    assert re.search(r'value="knee"[^>]*checked', html)
+    assert 'value="1970-03-25"' in html
+    assert 'value="Rosa"' in html
+
+
+def test_tampered_token_is_replaced_so_the_patient_can_send_again(client: Client) -> None:
+    response = client.post(INTAKE, form_data(form_token="tampered"))
+    token = re.search(r'name="form_token" value="([^"]+)"', response.content.decode()).group(1)
+    assert token != "tampered"
+    assert client.post(INTAKE, form_data(form_token=token)).status_code == 302
+    assert Submission.objects.count() == 1
+
+
+def test_extra_and_wrongly_typed_fields_never_give_a_500(client: Client) -> None:
+    response = client.post(
+        INTAKE, {**form_data(), "is_admin": "1", "condition": ["a", "b"], "date_of_birth": ["x"]}
+    )
+    assert response.status_code == 200
+    assert Submission.objects.count() == 0
+
+
+def test_unanswered_form_is_a_200_with_every_required_error(client: Client) -> None:
+    response = client.post(INTAKE, {})
+    assert response.status_code == 200
+    assert Submission.objects.count() == 0
+    assert len(response.context["errors"]) >= 18
+
+
+def test_result_without_a_submission_is_a_calm_404(client: Client) -> None:
+    response = client.get(RESULT)
+    assert response.status_code == 404
+    assert b"Nothing to show" in response.content
