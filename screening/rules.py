@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 
 from screening.questions import N_, QUESTIONS, QUESTIONS_BY_CODE, Kind
@@ -402,6 +402,8 @@ def age_on(date_of_birth: object, today: date) -> int | None:
             date_of_birth = date.fromisoformat(date_of_birth)
         except ValueError:
             return None
+    if isinstance(date_of_birth, datetime):
+        date_of_birth = date_of_birth.date()
     if not isinstance(date_of_birth, date) or date_of_birth > today:
         return None
     before_birthday = (today.month, today.day) < (date_of_birth.month, date_of_birth.day)
@@ -416,11 +418,14 @@ def _is(a: Answers, code: str, *values: str) -> bool:
     return a.one(code) in values
 
 
-def _drug_allergy(a: Answers) -> bool:
-    allergies = a.many("medicine_allergies")
-    return (_is(a, "prescribed_medication", "dexamethasone") and "steroid" in allergies) or (
-        _is(a, "prescribed_medication", "lidocaine") and "numbing" in allergies
-    )
+# The allergy that rules out each planned drug (clinical.md §4.3 NS-DRUG-ALLERGY).
+_DRUG_ALLERGY = {"dexamethasone": "steroid", "lidocaine": "numbing"}
+
+
+def _drug_allergy_code(a: Answers) -> str | None:
+    """The allergy code that makes the prescribed drug contraindicated, if the patient has it."""
+    allergy = _DRUG_ALLERGY.get(a.one("prescribed_medication") or "")
+    return allergy if allergy in a.many("medicine_allergies") else None
 
 
 def _missing(a: Answers, c: RulesConfig) -> list[Reason]:
@@ -445,7 +450,7 @@ def _contraindications(a: Answers, c: RulesConfig) -> list[Reason]:
             fired.append(REASONS[code])
     if _is(a, "body_area", "eye_area"):
         fired.append(REASONS["NS-EYE"])
-    if _drug_allergy(a):
+    if _drug_allergy_code(a):
         fired.append(REASONS["NS-DRUG-ALLERGY"])
     return fired
 
@@ -497,9 +502,11 @@ def _precautions(a: Answers, c: RulesConfig) -> list[Reason]:
 
 
 def _other_allergy(a: Answers) -> bool:
+    # The allergy NS-DRUG-ALLERGY counted is not repeated here, but any other still is: dexamethasone
+    # and lidocaine are sometimes given together (clinical.md §4.3 NR-ALLERGY, DALU). §4.4's
+    # pseudo-code drops a numbing allergy beside a steroid one; §4.3's wording keeps it, and so do we.
+    candidates = {"steroid", "numbing", "sulfite", "unsure"} - {_drug_allergy_code(a)}
     allergies = a.many("medicine_allergies")
-    # An allergy already counted by NS-DRUG-ALLERGY is not repeated here (clinical.md §4.4).
-    candidates = {"sulfite", "unsure"} if _drug_allergy(a) else {"steroid", "numbing", "sulfite", "unsure"}
     unknown_drug = _is(a, "prescribed_medication", "other", "dont_know")
     return bool(allergies & candidates) or ("aspirin" in allergies and unknown_drug)
 
@@ -533,7 +540,7 @@ def triggered_answers(
     for code in reason_codes:
         questions = {"date_of_birth": None} if code in AGE_RULES else TRIGGERS.get(code, {})
         if code == "NR-MISSING":
-            questions = {q.code: None for q in QUESTIONS if answers.get(q.code) in (None, "", [])}
+            questions = {q.code: None for q in QUESTIONS if not answers.get(q.code)}
         for question, values in questions.items():
             given = answers.get(question)
             given_set = set(given) if isinstance(given, list | tuple) else {given}
