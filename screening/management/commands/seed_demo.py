@@ -63,6 +63,17 @@ LAST_NAMES = (
 )
 
 
+# The answers of a patient with nothing to flag, for the single-choice questions not answered "no".
+CALM_ANSWERS = {
+    "condition": ("tendonitis", "tendonitis", "bursitis", "arthritis", "calcium_deposit"),
+    "body_area": ("shoulder", "elbow", "elbow", "wrist_hand", "knee", "ankle_foot", "ankle_foot"),
+    "depth": ("just_under_skin",),
+    "prescribed_medication": ("dexamethasone", "dexamethasone", "lidocaine", "acetic_acid", "dont_know"),
+    "electrical_therapy_reaction": ("no", "never_had"),
+    "can_attend_sessions": ("yes",),
+}
+
+
 def demo_therapist_ensure() -> tuple[Any, bool]:
     """The demo therapist account, created with the printed password if it does not exist."""
     user_model = get_user_model()
@@ -81,15 +92,19 @@ def synthetic_answers(rng: random.Random, today: date) -> dict[str, object]:
     for q in questions.QUESTIONS:
         codes = [o.code for o in q.options]
         if q.kind is questions.Kind.DATE:
-            answers[q.code] = (today - timedelta(days=rng.randint(12 * 365, 95 * 365))).isoformat()
+            years = (
+                rng.choice((rng.randint(14, 17), rng.randint(86, 95)))
+                if rng.random() < 0.06
+                else rng.randint(19, 84)
+            )
+            answers[q.code] = (today - timedelta(days=years * 365 + rng.randint(0, 364))).isoformat()
         elif q.kind is questions.Kind.MULTI:
             flags = [c for c in codes if c not in questions.EXCLUSIVE_OPTIONS]
             roll = rng.random()
-            answers[q.code] = ["none"] if roll < 0.8 else ["unsure"] if roll < 0.85 else [rng.choice(flags)]
+            answers[q.code] = ["none"] if roll < 0.95 else ["unsure"] if roll < 0.96 else [rng.choice(flags)]
         else:
-            usual = {"no", "yes" if q.code == "can_attend_sessions" else "no", "never_had"}
-            calm = [c for c in codes if c in usual] or codes[:4]
-            answers[q.code] = rng.choice(calm) if rng.random() < 0.9 else rng.choice(codes)
+            calm = CALM_ANSWERS.get(q.code, ("no",))
+            answers[q.code] = rng.choice(calm) if rng.random() < 0.97 else rng.choice(codes)
     return answers
 
 
