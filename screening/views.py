@@ -131,8 +131,10 @@ def review_detail(request: TherapistRequest, code: uuid.UUID) -> HttpResponse:
 
 @therapist_required
 @sensitive_post_parameters("note")
-@require_POST
+@require_http_methods(["GET", "POST"])
 def review_decide(request: TherapistRequest, code: uuid.UUID) -> HttpResponse:
+    if request.method == "GET":  # a reload or a copied address after a refused decision
+        return redirect("screening:review-detail", code)
     submission = _get_submission_for_therapist(request, code, detail="decision form sent")
     form = DecisionForm(request.POST, submission=submission)
     if not form.is_valid():

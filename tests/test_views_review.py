@@ -386,6 +386,14 @@ def test_a_decision_made_meanwhile_is_shown_and_nothing_is_overwritten(
     assert Decision.objects.first().therapist == therapist
 
 
+def test_opening_the_decide_address_goes_to_the_detail_page(
+    therapist_client: Client, rosa: Submission
+) -> None:
+    response = therapist_client.get(decide_url(rosa))
+    assert response["Location"] == detail_url(rosa)
+    assert not AccessLog.objects.exists()
+
+
 def test_overriding_the_automated_outcome_needs_a_note(therapist_client: Client, rosa: Submission) -> None:
     response = post_decision(therapist_client, rosa, choice="suitable")
     assert response.status_code == 200
