@@ -203,7 +203,7 @@ def _session_filter_data(request: HttpRequest) -> dict[str, str] | None:
 
 
 class _QueuePaginator(Paginator):
-    """A paginator given its total (the outcome counts already hold it) that fetches a page in two steps.
+    """Pages of for_queue(): told its total (the outcome counts hold it), fetched in two steps.
 
     First the page's ids, which SQLite can skip through in an index, then those rows: a deep page
     of 100,000 submissions costs milliseconds instead of reading every row before it.
@@ -217,7 +217,7 @@ class _QueuePaginator(Paginator):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         ids = list(self.object_list.values_list("pk", flat=True)[bottom : bottom + self.per_page])
-        return self._get_page(list(self.object_list.filter(pk__in=ids)), number, self)
+        return self._get_page(list(Submission.objects.for_queue_page(ids)), number, self)
 
 
 def _csv_chunks(rows: Iterator[tuple[str, ...]], *, rows_per_chunk: int = 500) -> Iterator[str]:
