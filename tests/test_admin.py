@@ -1,4 +1,7 @@
-"""The Django admin shows decisions and the audit trail to staff, and lets nobody change them."""
+"""The Django admin shows decisions and the audit trail to staff, and lets nobody change them.
+
+pytest-django's admin_client is logged in as "admin", a superuser: every permission check passes.
+"""
 
 from __future__ import annotations
 
@@ -14,29 +17,20 @@ from tests.factories import SubmissionFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def admin_client_(db) -> Client:
-    # Ada, the clinic's administrator: a superuser, so every permission check passes.
-    ada = User.objects.create_superuser("ada", password="x")
-    client = Client()
-    client.force_login(ada)
-    return client
-
-
 def test_admin_lists_the_audit_trail_but_offers_no_add_change_or_delete(
-    admin_client_: Client, therapist: User
+    admin_client: Client, therapist: User
 ) -> None:
     entry = services.access_log_record(user=therapist, action=AccessLog.Action.EXPORT, detail="rows=0")
-    listing = admin_client_.get(reverse("admin:screening_accesslog_changelist"))
+    listing = admin_client.get(reverse("admin:screening_accesslog_changelist"))
     assert listing.status_code == 200
     assert "rows=0" in listing.content.decode()
-    assert admin_client_.get(reverse("admin:screening_accesslog_add")).status_code == 403
+    assert admin_client.get(reverse("admin:screening_accesslog_add")).status_code == 403
     change_url = reverse("admin:screening_accesslog_change", args=[entry.pk])
-    assert 'name="detail"' not in admin_client_.get(change_url).content.decode()
-    assert admin_client_.post(change_url, {"detail": "edited"}).status_code == 403
+    assert 'name="detail"' not in admin_client.get(change_url).content.decode()
+    assert admin_client.post(change_url, {"detail": "edited"}).status_code == 403
     delete_url = reverse("admin:screening_accesslog_delete", args=[entry.pk])
-    assert admin_client_.post(delete_url, {"post": "yes"}).status_code == 403
-    bulk = admin_client_.post(
+    assert admin_client.post(delete_url, {"post": "yes"}).status_code == 403
+    bulk = admin_client.post(
         reverse("admin:screening_accesslog_changelist"),
         {"action": "delete_selected", "_selected_action": [entry.pk], "post": "yes"},
     )
@@ -44,13 +38,13 @@ def test_admin_lists_the_audit_trail_but_offers_no_add_change_or_delete(
     assert AccessLog.objects.get().detail == "rows=0"
 
 
-def test_opening_a_submission_in_the_admin_is_logged(admin_client_: Client) -> None:
+def test_opening_a_submission_in_the_admin_is_logged(admin_client: Client) -> None:
     submission = SubmissionFactory()
-    response = admin_client_.get(reverse("admin:screening_submission_change", args=[submission.pk]))
+    response = admin_client.get(reverse("admin:screening_submission_change", args=[submission.pk]))
     assert response.status_code == 200
     entry = AccessLog.objects.get()
     assert (entry.username, entry.action, entry.submission, entry.detail) == (
-        "ada",
+        "admin",
         "view",
         submission,
         "admin",

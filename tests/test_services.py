@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 def decide(
-    submission: Submission, therapist: User, choice: str = "suitable", note: str = "", seen=None
+    submission: Submission, therapist: User, choice: str = "suitable", note: str = "", seen: int | None = None
 ) -> Decision:
     return services.decision_record(
         submission=submission, therapist=therapist, choice=choice, note=note, seen_decision_id=seen

@@ -121,9 +121,6 @@ def test_logout_is_a_post(therapist_client: Client) -> None:
     assert therapist_client.get(QUEUE).status_code == 302
 
 
-# ---------------------------------------------------------------- the queue
-
-
 def test_queue_shows_undecided_newest_first_by_default(therapist_client: Client, therapist: User) -> None:
     now = timezone.now()
     old = SubmissionFactory(created_at=now - timedelta(days=2))
@@ -291,9 +288,6 @@ def test_queue_query_count_does_not_grow_with_rows(
         large = therapist_client.get(QUEUE)
     assert len(queue_rows(large)) == 25 > len(queue_rows(small))
     assert len(many) == len(few)
-
-
-# ---------------------------------------------------------------- the detail page
 
 
 def test_detail_shows_contact_details_every_answer_and_the_outcome(
