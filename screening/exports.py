@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
-from screening.models import Submission
 from screening.questions import QUESTIONS
+
+if TYPE_CHECKING:
+    from screening.models import Submission
 
 QUESTION_CODES = tuple(q.code for q in QUESTIONS)
 HEADER = (

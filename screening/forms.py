@@ -3,7 +3,7 @@ from __future__ import annotations
 import re
 import uuid
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Fieldset, Layout
@@ -14,16 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from screening import questions
-from screening.models import (
-    Decision,
-    DecisionChoice,
-    DecisionStatus,
-    Outcome,
-    ReviewFilter,
-    Submission,
-    is_override,
-)
+from screening.models import DecisionChoice, DecisionStatus, Outcome, ReviewFilter, is_override
 from screening.services import Contact
+
+if TYPE_CHECKING:
+    from screening.models import Decision, Submission
 
 _TOKEN_SALT = "screening.intake-form"  # noqa: S105 -- a signing salt, not a secret
 # A form page older than this is refused and sent back with a fresh token (answers kept).

@@ -5,10 +5,10 @@ import io
 import uuid
 from collections.abc import Iterator
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -22,6 +22,9 @@ from screening import exports, rules, services
 from screening.decorators import TherapistRequest, therapist_required
 from screening.forms import DecisionForm, IntakeForm, ReviewFilterForm, new_form_token
 from screening.models import AccessLog, Decision, Outcome, Submission
+
+if TYPE_CHECKING:
+    from django.core.paginator import Page
 
 # The session key that lets this browser, and only this one, read its own note.
 RESULT_SESSION_KEY = "screening_result"

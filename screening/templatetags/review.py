@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import template
 from django.utils.translation import gettext
 
-from screening.models import Submission
+if TYPE_CHECKING:
+    from screening.models import Submission
 
 register = template.Library()
 
