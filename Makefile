@@ -26,7 +26,7 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
 run: $(VENV)/.run-installed
 	$(RUN_ENV) $(BIN)/python manage.py migrate --no-input
 	$(RUN_ENV) $(BIN)/python manage.py seed_demo --submissions 0
-	@if [ "$$($(RUN_ENV) $(BIN)/python manage.py shell -c 'from screening.models import Submission; print(Submission.objects.exists())')" = "False" ]; then \
+	@if [ "$$($(RUN_ENV) $(BIN)/python manage.py shell -v 0 -c 'from screening.models import Submission; print(Submission.objects.exists())')" = "False" ]; then \
 		$(RUN_ENV) $(BIN)/python manage.py seed_demo --submissions 60; fi
 	@echo "Serving on http://$(HOST):$(PORT)/  (patients: /intake/, therapists: /accounts/login/)"
 	$(RUN_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)

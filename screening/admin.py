@@ -1,13 +1,16 @@
 from __future__ import annotations
 
-from django.contrib import admin
-from django.http import HttpRequest
+from typing import Any
 
-from screening.models import Submission
+from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
+
+from screening import services
+from screening.models import AccessLog, Decision, Submission
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
-    """Staff may look; nobody changes a stored screening through the admin."""
+    """Staff may look; nobody changes a stored screening, decision or log row through the admin."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -39,5 +42,43 @@ class SubmissionAdmin(ReadOnlyAdmin):
         "reason_codes",
         "rules_version",
         "answers",
+        "latest_decision",
     )
+    readonly_fields = fields
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        # Opening a submission here shows patient data just as the detail page does, so it is logged too.
+        submission = self.get_object(request, object_id)
+        if submission is not None and self.has_view_permission(request, submission):
+            services.access_log_record(
+                user=request.user, action=AccessLog.Action.VIEW, submission=submission, detail="admin"
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
+@admin.register(Decision)
+class DecisionAdmin(ReadOnlyAdmin):
+    list_display = ("submission", "created_at", "choice", "automated_outcome", "therapist")
+    list_filter = ("choice", "automated_outcome")
+    search_fields = ("submission__reference",)
+    list_select_related = ("submission", "therapist")
+    date_hierarchy = "created_at"
+    fields = ("submission", "created_at", "therapist", "choice", "automated_outcome", "note")
+    readonly_fields = fields
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(ReadOnlyAdmin):
+    list_display = ("at", "username", "action", "submission_reference", "detail")
+    list_filter = ("action",)
+    search_fields = ("submission_reference", "username")
+    date_hierarchy = "at"
+    show_full_result_count = False
+    fields = ("at", "user", "username", "action", "submission", "submission_reference", "detail")
     readonly_fields = fields

@@ -319,3 +319,11 @@ QUESTIONS: tuple[Question, ...] = (
 )
 
 QUESTIONS_BY_CODE: dict[str, Question] = {q.code: q for q in QUESTIONS}
+
+
+def option_labels(question_code: str, value: object) -> list[str]:
+    """The patient's wording for a stored answer: option labels, a date as stored, [] if unanswered."""
+    question = QUESTIONS_BY_CODE[question_code]
+    given = value if isinstance(value, list | tuple) else [] if value in (None, "") else [value]
+    labels = {o.code: o.label for o in question.options}
+    return [labels.get(str(code), str(code)) for code in given]

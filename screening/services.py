@@ -1,16 +1,21 @@
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from screening import rules
-from screening.models import Submission, new_reference
+from screening.models import AccessLog, Decision, Submission, new_reference
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
 
 
 @dataclass(frozen=True)
@@ -112,3 +117,175 @@ def _insert_batch(batch: list[Submission]) -> int:
         seen.add(submission.reference)
     Submission.objects.bulk_create(batch)
     return len(batch)
+
+
+def access_log_record(
+    *,
+    user: AbstractBaseUser | None,
+    action: AccessLog.Action,
+    submission: Submission | None = None,
+    detail: str = "",
+) -> AccessLog:
+    """The stored audit row. `detail` holds codes and counts only, never patient data."""
+    return AccessLog.objects.create(
+        user=user,
+        username=user.get_username() if user else "",
+        action=action,
+        submission=submission,
+        submission_reference=submission.reference if submission else "",
+        detail=detail,
+    )
+
+
+class DecisionConflict(Exception):
+    """Another decision was stored after the one the therapist saw; nothing was saved."""
+
+    def __init__(self, latest: Decision | None) -> None:
+        super().__init__("the submission was decided by someone else in the meantime")
+        self.latest = latest
+
+
+@transaction.atomic
+def decision_record(
+    *,
+    submission: Submission,
+    therapist: AbstractBaseUser,
+    choice: str,
+    note: str,
+    seen_decision_id: int | None,
+) -> Decision:
+    """The stored decision, now the submission's latest, and its audit row; earlier ones stay.
+
+    Raises DecisionConflict, saving nothing, unless `seen_decision_id` is still the latest decision,
+    and ValidationError when a decision against the automated outcome comes without a note.
+    """
+    decision = Decision(
+        submission=submission,
+        therapist=therapist,
+        choice=choice,
+        note=note.strip(),
+        automated_outcome=submission.outcome,
+    )
+    decision.full_clean()
+    decision.save()
+    # Compare-and-set on the latest decision: of two therapists saving at once, one wins and the
+    # other is told, on any database, without a lock held across the form round trip.
+    swapped = Submission.objects.filter(pk=submission.pk, latest_decision_id=seen_decision_id).update(
+        latest_decision=decision
+    )
+    if not swapped:
+        latest = Submission.objects.select_related("latest_decision__therapist").get(pk=submission.pk)
+        raise DecisionConflict(latest.latest_decision)
+    submission.latest_decision = decision
+    override = "yes" if decision.is_override else "no"
+    access_log_record(
+        user=therapist,
+        action=AccessLog.Action.DECIDE,
+        submission=submission,
+        detail=f"decision={decision.pk} choice={choice} outcome={submission.outcome} override={override}",
+    )
+    return decision
+
+
+@dataclass
+class Reassessment:
+    """What running today's rules over stored answers changes, counted by outcome and by rule."""
+
+    checked: int = 0
+    outcome_changes: Counter[tuple[str, str]] = field(default_factory=Counter)
+    reasons_only_changed: int = 0
+    # Per rule code: submissions where it starts / stops firing, and how many of those change outcome.
+    starts: Counter[str] = field(default_factory=Counter)
+    stops: Counter[str] = field(default_factory=Counter)
+    outcome_changes_by_rule: Counter[str] = field(default_factory=Counter)
+    unreadable: int = 0
+    applied: int = 0
+
+    @property
+    def outcomes_changed(self) -> int:
+        return sum(self.outcome_changes.values())
+
+
+@dataclass(frozen=True)
+class _Change:
+    pk: int
+    reference: str
+    old_outcome: str
+    new_outcome: str
+    new_codes: list[str]
+
+
+def submissions_reassess(
+    *, since: date | None = None, apply: bool = False, chunk_size: int = 2000
+) -> Reassessment:
+    """The effect of the current rules and settings on stored submissions; stored only with apply.
+
+    Each submission is assessed on the day it was sent, as it was then, so only a rule or a
+    setting change can move it. Reads in chunks, so 100,000 rows need little memory.
+    """
+    report = Reassessment()
+    config = rules_config()
+    rows = Submission.objects.order_by("pk")
+    if since:
+        rows = rows.filter(created_at__gte=timezone.make_aware(datetime.combine(since, time.min)))
+    columns = ("pk", "reference", "created_at", "answers", "outcome", "reason_codes")
+    changes: list[_Change] = []
+    for pk, reference, created_at, answers, outcome, codes in rows.values_list(*columns).iterator(
+        chunk_size=chunk_size
+    ):
+        report.checked += 1
+        try:
+            fresh = rules.assess(answers, today=timezone.localdate(created_at), config=config)
+        except ValueError:  # answers to questions that no longer exist: a person must look
+            report.unreadable += 1
+            continue
+        new_codes = list(fresh.reason_codes)
+        if fresh.outcome.value != outcome or new_codes != codes:
+            _count_change(report, outcome, codes, fresh.outcome.value, new_codes)
+            changes.append(_Change(pk, reference, outcome, fresh.outcome.value, new_codes))
+    # Written after the read has finished: SQLite gives no isolation between a cursor and writes
+    # to the table it reads, on the same connection.
+    if apply and changes:
+        report.applied = _apply_reassessment(changes, chunk_size=chunk_size)
+    return report
+
+
+def _count_change(
+    report: Reassessment, old: str, old_codes: list[str], new: str, new_codes: list[str]
+) -> None:
+    started, stopped = set(new_codes) - set(old_codes), set(old_codes) - set(new_codes)
+    report.starts.update(started)
+    report.stops.update(stopped)
+    if old == new:
+        report.reasons_only_changed += 1
+        return
+    report.outcome_changes[old, new] += 1
+    report.outcome_changes_by_rule.update(started | stopped)
+
+
+@transaction.atomic
+def _apply_reassessment(changes: list[_Change], *, chunk_size: int) -> int:
+    Submission.objects.bulk_update(
+        [
+            Submission(
+                pk=c.pk, outcome=c.new_outcome, reason_codes=c.new_codes, rules_version=rules.RULES_VERSION
+            )
+            for c in changes
+        ],
+        ["outcome", "reason_codes", "rules_version"],
+        batch_size=chunk_size,
+    )
+    AccessLog.objects.bulk_create(
+        (
+            AccessLog(
+                action=AccessLog.Action.REASSESS,
+                username="manage.py reassess",
+                submission_id=c.pk,
+                submission_reference=c.reference,
+                detail=f"outcome {c.old_outcome} -> {c.new_outcome} rules={rules.RULES_VERSION}",
+            )
+            for c in changes
+        ),
+        batch_size=chunk_size,
+    )
+    return len(changes)

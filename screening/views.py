@@ -1,23 +1,39 @@
 from __future__ import annotations
 
+import csv
+import io
+import uuid
+from collections.abc import Iterator
 from datetime import timedelta
+from typing import TYPE_CHECKING, Any
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from screening import rules, services
-from screening.forms import IntakeForm, new_form_token
-from screening.models import Submission
+from screening import exports, rules, services
+from screening.decorators import TherapistRequest, therapist_required
+from screening.forms import DecisionForm, IntakeForm, ReviewFilterForm, new_form_token
+from screening.models import AccessLog, Decision, Outcome, Submission
+
+if TYPE_CHECKING:
+    from django.core.paginator import Page
 
 # The session key that lets this browser, and only this one, read its own note.
 RESULT_SESSION_KEY = "screening_result"
 # How long after sending the note stays readable in the same browser visit.
 RESULT_VISIBLE_FOR = timedelta(hours=1)
+# The therapist's queue filter lives in the session: a searched name must never appear in a URL.
+REVIEW_FILTER_SESSION_KEY = "review_filter"
+QUEUE_PAGE_SIZE = 25
+AUDIT_ROWS_SHOWN = 50
 
 
 @require_GET
@@ -82,3 +98,139 @@ def _own_submission(request: HttpRequest) -> Submission | None:
         del request.session[RESULT_SESSION_KEY]
         return None
     return Submission.objects.filter(code=held["code"]).first()
+
+
+@therapist_required
+@sensitive_post_parameters("search")
+@require_http_methods(["GET", "POST"])
+def review_queue(request: TherapistRequest) -> HttpResponse:
+    if request.method == "POST" and "reset" in request.POST:
+        request.session.pop(REVIEW_FILTER_SESSION_KEY, None)
+        return redirect("screening:review-queue")
+    form = ReviewFilterForm(request.POST if request.method == "POST" else _session_filter_data(request))
+    if request.method == "POST" and form.is_valid():
+        request.session[REVIEW_FILTER_SESSION_KEY] = form.session_data()
+        return redirect("screening:review-queue")
+    review_filter = form.review_filter()
+    # The outcome tallies ignore the outcome filter, and give the paginator its total for free.
+    counts = Submission.objects.filtered(review_filter.without_outcome()).outcome_counts()
+    total = counts[review_filter.outcome] if review_filter.outcome else sum(counts.values())
+    paginator = _QueuePaginator(Submission.objects.for_queue(review_filter), QUEUE_PAGE_SIZE, count=total)
+    context = {
+        "form": form,
+        "page": paginator.get_page(request.GET.get("page")),
+        "tallies": [(value, label, counts[value]) for value, label in Outcome.choices],
+        "review_filter": review_filter,
+    }
+    return render(request, "screening/queue.html", context)
+
+
+@therapist_required
+@require_GET
+def review_detail(request: TherapistRequest, code: uuid.UUID) -> HttpResponse:
+    submission = _get_submission_for_therapist(request, code)
+    return _render_detail(request, submission, DecisionForm(submission=submission))
+
+
+@therapist_required
+@sensitive_post_parameters("note")
+@require_http_methods(["GET", "POST"])
+def review_decide(request: TherapistRequest, code: uuid.UUID) -> HttpResponse:
+    if request.method == "GET":  # a reload or a copied address after a refused decision
+        return redirect("screening:review-detail", code)
+    submission = _get_submission_for_therapist(request, code, detail="decision form sent")
+    form = DecisionForm(request.POST, submission=submission)
+    if not form.is_valid():
+        return _render_detail(request, submission, form)
+    try:
+        services.decision_record(
+            submission=submission,
+            therapist=request.user,
+            choice=form.cleaned_data["choice"],
+            note=form.cleaned_data["note"],
+            seen_decision_id=form.cleaned_data["seen_decision"],
+        )
+    except services.DecisionConflict as conflict:
+        submission.latest_decision = conflict.latest
+        form.decided_meanwhile(conflict.latest)
+        return _render_detail(request, submission, form, conflict=conflict.latest)
+    messages.success(request, _("Decision saved for %(reference)s.") % {"reference": submission.reference})
+    return redirect("screening:review-queue")
+
+
+@therapist_required
+@require_GET
+def review_export(request: TherapistRequest) -> StreamingHttpResponse:
+    review_filter = ReviewFilterForm(_session_filter_data(request)).review_filter()
+    submissions = Submission.objects.for_queue(review_filter)
+    detail = f"rows={submissions.count()} {review_filter.describe()}"
+    services.access_log_record(user=request.user, action=AccessLog.Action.EXPORT, detail=detail)
+    rows = exports.submission_rows(submissions.iterator(chunk_size=1000))
+    response = StreamingHttpResponse(_csv_chunks(rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="screenings-{timezone.localdate():%Y-%m-%d}.csv"'
+    return response
+
+
+def _get_submission_for_therapist(
+    request: TherapistRequest, code: uuid.UUID, *, detail: str = ""
+) -> Submission:
+    """The submission, and the audit row saying this therapist opened it; 404 if there is none."""
+    submission = get_object_or_404(Submission.objects.select_related("latest_decision__therapist"), code=code)
+    services.access_log_record(
+        user=request.user, action=AccessLog.Action.VIEW, submission=submission, detail=detail
+    )
+    return submission
+
+
+def _render_detail(
+    request: TherapistRequest, submission: Submission, form: DecisionForm, *, conflict: Decision | None = None
+) -> HttpResponse:
+    audit = list(AccessLog.objects.filter(submission=submission)[: AUDIT_ROWS_SHOWN + 1])
+    context = {
+        "submission": submission,
+        "answer_rows": submission.answer_rows(),
+        "reasons": submission.reasons,
+        "ls_text": rules.LIKELY_SUITABLE_THERAPIST_TEXT,
+        "decisions": Decision.objects.filter(submission=submission).select_related("therapist"),
+        "form": form,
+        "audit": audit[:AUDIT_ROWS_SHOWN],
+        "audit_more": len(audit) > AUDIT_ROWS_SHOWN,
+        "conflict": conflict,
+    }
+    # 409 tells the browser's history and the tests that the decision was not saved.
+    return render(request, "screening/detail.html", context, status=409 if conflict else 200)
+
+
+def _session_filter_data(request: HttpRequest) -> dict[str, str] | None:
+    return request.session.get(REVIEW_FILTER_SESSION_KEY)
+
+
+class _QueuePaginator(Paginator):
+    """Pages of for_queue(): told its total (the outcome counts hold it), fetched in two steps.
+
+    First the page's ids, which SQLite can skip through in an index, then those rows: a deep page
+    of 100,000 submissions costs milliseconds instead of reading every row before it.
+    """
+
+    def __init__(self, object_list: Any, per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self.__dict__["count"] = count  # Paginator.count is a cached_property
+
+    def page(self, number: Any) -> Page:
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        ids = list(self.object_list.values_list("pk", flat=True)[bottom : bottom + self.per_page])
+        return self._get_page(list(Submission.objects.for_queue_page(ids)), number, self)
+
+
+def _csv_chunks(rows: Iterator[tuple[str, ...]], *, rows_per_chunk: int = 500) -> Iterator[str]:
+    """CSV text in chunks of a few hundred rows: one write per row makes a 100,000-row export crawl."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for n, row in enumerate(rows, start=1):
+        writer.writerow(row)
+        if n % rows_per_chunk == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()

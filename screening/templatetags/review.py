@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django import template
+from django.utils.translation import gettext
+
+if TYPE_CHECKING:
+    from screening.models import Submission
+
+register = template.Library()
+
+
+@register.filter
+def short_answer(submission: Submission, question_code: str) -> str:
+    """The translated answer without its examples in brackets, short enough for a table cell."""
+    labels = [gettext(label).split(" (")[0] for label in submission.answer_labels(question_code)]
+    return ", ".join(labels)

@@ -1,0 +1,51 @@
+"""The Django admin shows decisions and the audit trail to staff, and lets nobody change them.
+
+pytest-django's admin_client is logged in as "admin", a superuser: every permission check passes.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+from django.urls import reverse
+
+from screening import services
+from screening.models import AccessLog
+from tests.factories import SubmissionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_admin_lists_the_audit_trail_but_offers_no_add_change_or_delete(
+    admin_client: Client, therapist: User
+) -> None:
+    entry = services.access_log_record(user=therapist, action=AccessLog.Action.EXPORT, detail="rows=0")
+    listing = admin_client.get(reverse("admin:screening_accesslog_changelist"))
+    assert listing.status_code == 200
+    assert "rows=0" in listing.content.decode()
+    assert admin_client.get(reverse("admin:screening_accesslog_add")).status_code == 403
+    change_url = reverse("admin:screening_accesslog_change", args=[entry.pk])
+    assert 'name="detail"' not in admin_client.get(change_url).content.decode()
+    assert admin_client.post(change_url, {"detail": "edited"}).status_code == 403
+    delete_url = reverse("admin:screening_accesslog_delete", args=[entry.pk])
+    assert admin_client.post(delete_url, {"post": "yes"}).status_code == 403
+    bulk = admin_client.post(
+        reverse("admin:screening_accesslog_changelist"),
+        {"action": "delete_selected", "_selected_action": [entry.pk], "post": "yes"},
+    )
+    assert bulk.status_code in (200, 302)
+    assert AccessLog.objects.get().detail == "rows=0"
+
+
+def test_opening_a_submission_in_the_admin_is_logged(admin_client: Client) -> None:
+    submission = SubmissionFactory()
+    response = admin_client.get(reverse("admin:screening_submission_change", args=[submission.pk]))
+    assert response.status_code == 200
+    entry = AccessLog.objects.get()
+    assert (entry.username, entry.action, entry.submission, entry.detail) == (
+        "admin",
+        "view",
+        submission,
+        "admin",
+    )

@@ -1,0 +1,186 @@
+"""Writes: decisions, their history and conflicts, the audit trail, and re-assessment."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from screening import services
+from screening.models import AccessLog, AppendOnlyError, Decision, Submission
+from tests.answers import make_answers
+from tests.factories import SubmissionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def decide(
+    submission: Submission, therapist: User, choice: str = "suitable", note: str = "", seen: int | None = None
+) -> Decision:
+    return services.decision_record(
+        submission=submission, therapist=therapist, choice=choice, note=note, seen_decision_id=seen
+    )
+
+
+def test_a_decision_records_therapist_time_and_the_outcome_it_was_made_on(therapist: User) -> None:
+    submission = SubmissionFactory()
+    decision = decide(submission, therapist, "call_patient")
+    submission.refresh_from_db()
+    assert submission.latest_decision == decision
+    assert decision.therapist == therapist
+    assert decision.automated_outcome == "likely_suitable"
+    assert timezone.now() - decision.created_at < timedelta(seconds=5)
+
+
+def test_a_later_decision_is_added_and_the_earlier_one_stays(therapist: User) -> None:
+    submission = SubmissionFactory()
+    first = decide(submission, therapist, "call_patient")
+    second = decide(submission, therapist, "suitable", seen=first.pk)
+    assert list(submission.decisions.all()) == [second, first]
+    submission.refresh_from_db()
+    assert submission.latest_decision == second
+
+
+def test_a_decision_on_a_stale_page_is_refused_and_names_the_newer_one(
+    therapist: User, other_user: User
+) -> None:
+    submission = SubmissionFactory()
+    theirs = decide(submission, other_user, "call_patient")  # saved while our page was open
+    with pytest.raises(services.DecisionConflict) as raised:
+        decide(submission, therapist, "suitable", seen=None)
+    assert raised.value.latest == theirs
+    assert list(Decision.objects.all()) == [theirs]
+    assert not AccessLog.objects.filter(user=therapist).exists()
+
+
+def test_deciding_against_the_outcome_needs_a_note(therapist: User) -> None:
+    submission = SubmissionFactory(answers=make_answers(has_implanted_electronic_device="yes"))
+    assert submission.outcome == "not_suitable"
+    with pytest.raises(ValidationError):
+        decide(submission, therapist, "suitable", note="   ")
+    assert not Decision.objects.exists()
+    decision = decide(
+        submission, therapist, "suitable", note="Device removed in 2024; cardiology letter seen."
+    )
+    assert decision.is_override
+
+
+@pytest.mark.parametrize(
+    ("answers", "choice", "override"),
+    [
+        ({}, "not_suitable", True),
+        ({}, "suitable", False),
+        ({"has_implanted_electronic_device": "yes"}, "suitable", True),
+        ({"has_implanted_electronic_device": "yes"}, "not_suitable", False),
+        ({"depth": "unsure"}, "suitable", False),
+        ({"depth": "unsure"}, "not_suitable", False),
+        ({"has_implanted_electronic_device": "yes"}, "call_patient", False),
+        ({}, "call_patient", False),
+    ],
+)
+def test_an_override_is_only_a_decision_that_crosses_the_automated_outcome(
+    therapist: User, answers: dict, choice: str, override: bool
+) -> None:
+    submission = SubmissionFactory(answers=make_answers(**answers))
+    decision = decide(submission, therapist, choice, note="reason given")
+    assert decision.is_override is override
+
+
+def test_a_decision_writes_an_audit_row_without_the_note(therapist: User) -> None:
+    submission = SubmissionFactory()
+    decision = decide(submission, therapist, "not_suitable", note="Patient Rosa prefers injections")
+    entry = AccessLog.objects.get()
+    assert (entry.user, entry.action, entry.submission) == (therapist, "decide", submission)
+    assert entry.submission_reference == submission.reference
+    assert entry.detail == f"decision={decision.pk} choice=not_suitable outcome=likely_suitable override=yes"
+
+
+def test_audit_rows_cannot_be_changed_or_deleted_through_the_orm(therapist: User) -> None:
+    entry = services.access_log_record(user=therapist, action=AccessLog.Action.EXPORT, detail="rows=1")
+    entry.detail = "rows=0"
+    with pytest.raises(AppendOnlyError):
+        entry.save()
+    with pytest.raises(AppendOnlyError):
+        entry.delete()
+    with pytest.raises(AppendOnlyError):
+        AccessLog.objects.update(detail="")
+    with pytest.raises(AppendOnlyError):
+        AccessLog.objects.all().delete()
+    with pytest.raises(AppendOnlyError):
+        AccessLog.objects.bulk_update([entry], ["detail"])
+    assert AccessLog.objects.get().detail == "rows=1"
+
+
+def test_decisions_cannot_be_changed_or_deleted_either(therapist: User) -> None:
+    decision = decide(SubmissionFactory(), therapist, "call_patient")
+    decision.choice = "suitable"
+    with pytest.raises(AppendOnlyError):
+        decision.save()
+    with pytest.raises(AppendOnlyError):
+        Decision.objects.all().delete()
+
+
+def test_erasing_a_submission_keeps_its_audit_trail_by_reference(therapist: User) -> None:
+    submission = SubmissionFactory()
+    decide(submission, therapist, "call_patient")
+    reference = submission.reference
+    submission.delete()
+    entry = AccessLog.objects.get()
+    assert entry.submission is None
+    assert entry.submission_reference == reference
+    assert not Decision.objects.exists()
+
+
+def elderly_answers() -> dict:
+    # 80 on the day of screening: under the default very-elderly age of 85.
+    return make_answers(date_of_birth=(timezone.localdate() - timedelta(days=80 * 365 + 30)).isoformat())
+
+
+def test_reassess_changes_nothing_when_rules_and_settings_are_unchanged() -> None:
+    SubmissionFactory.create_batch(3)
+    report = services.submissions_reassess()
+    assert report.checked == 3
+    assert report.outcomes_changed == report.reasons_only_changed == 0
+
+
+def test_reassess_reports_a_lowered_age_threshold_by_rule_and_stores_nothing(settings) -> None:
+    elderly = SubmissionFactory(answers=elderly_answers())
+    SubmissionFactory()
+    settings.VERY_ELDERLY_AGE = 75
+    report = services.submissions_reassess()
+    assert report.checked == 2
+    assert report.outcome_changes == {("likely_suitable", "needs_review"): 1}
+    assert report.starts == {"NR-VERY-ELDERLY": 1}
+    assert report.outcome_changes_by_rule == {"NR-VERY-ELDERLY": 1}
+    elderly.refresh_from_db()
+    assert elderly.outcome == "likely_suitable"
+    assert not AccessLog.objects.exists()
+
+
+def test_reassess_with_apply_stores_and_logs_the_new_outcome(settings) -> None:
+    elderly = SubmissionFactory(answers=elderly_answers())
+    settings.VERY_ELDERLY_AGE = 75
+    report = services.submissions_reassess(apply=True, chunk_size=1)
+    assert report.applied == 1
+    elderly.refresh_from_db()
+    assert (elderly.outcome, elderly.reason_codes) == ("needs_review", ["NR-VERY-ELDERLY"])
+    entry = AccessLog.objects.get()
+    assert (entry.action, entry.submission, entry.user) == ("reassess", elderly, None)
+    assert services.submissions_reassess().outcomes_changed == 0
+
+
+def test_reassess_since_leaves_older_submissions_out(settings) -> None:
+    SubmissionFactory(answers=elderly_answers(), created_at=timezone.now() - timedelta(days=10))
+    settings.VERY_ELDERLY_AGE = 75
+    assert services.submissions_reassess(since=timezone.localdate() - timedelta(days=3)).checked == 0
+    assert services.submissions_reassess(since=date(2000, 1, 1)).outcomes_changed == 1
+
+
+def test_reassess_counts_answers_that_no_longer_parse_instead_of_failing() -> None:
+    submission = SubmissionFactory()
+    Submission.objects.filter(pk=submission.pk).update(answers={**make_answers(), "condition": "gout"})
+    report = services.submissions_reassess()
+    assert report.unreadable == 1
