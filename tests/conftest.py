@@ -10,6 +10,12 @@ def _fast_hasher(settings) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _plain_http(settings) -> None:
+    # The test client speaks plain http; the tests of the HTTPS redirect switch it back on.
+    settings.SECURE_SSL_REDIRECT = False
+
+
 @pytest.fixture
 def therapist(db) -> User:
     # Thea, a physical therapist in the Therapists group: may read and decide submissions.
