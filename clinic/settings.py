@@ -249,3 +249,31 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     },
 }
+
+# The intake rate limit counts in the default cache. In production every worker must share it,
+# so set REDIS_URL; without it each process counts on its own (fine for one dev server).
+if redis_url := os.getenv("REDIS_URL", "").strip():
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}}
+
+# The public questionnaire: at most INTAKE_RATE_LIMIT sends per client address per window (seconds).
+INTAKE_RATE_LIMIT = envint("INTAKE_RATE_LIMIT", 20, low=1, high=100_000)
+INTAKE_RATE_WINDOW = envint("INTAKE_RATE_WINDOW", 10 * 60, low=1, high=24 * 60 * 60)
+
+# Patient answers reach neither logs nor error e-mails: each handler drops request bodies and cookies,
+# and error reports hide every POST value, cookie and local variable.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "screening.reporting.PatientSafeExceptionReporterFilter"
+LOGGING["filters"] = {
+    "no_request_body": {"()": "screening.reporting.DropRequestBodyFilter"},
+    "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+}
+LOGGING["handlers"]["mail_admins"] = {
+    "class": "django.utils.log.AdminEmailHandler",
+    "level": "ERROR",
+    "filters": ["require_debug_false"],
+}
+for _handler in LOGGING["handlers"].values():
+    _handler.setdefault("filters", []).append("no_request_body")
+LOGGING["loggers"]["django"] = {"handlers": ["console", "mail_admins"], "level": "INFO", "propagate": False}
+# The handlers' filter covers every logger; these two also clean records for any handler added later.
+for _logger in ("django.request", "django.security.csrf"):
+    LOGGING["loggers"][_logger] = {"filters": ["no_request_body"]}

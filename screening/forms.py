@@ -58,6 +58,10 @@ class IntakeForm(forms.Form):
         "token_invalid": _(
             "This form was changed or has expired. Please check your answers and send them again."
         ),
+        "rate_limited": _(
+            "Too many forms were sent from this network in the last few minutes. Your answers are still "
+            "here: please wait a few minutes, then send them again. If this keeps happening, call the clinic."
+        ),
     }
 
     first_name = forms.CharField(label=_("First name"), max_length=100)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -10,7 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from screening import rules, services
+from screening import rules, security, services
 from screening.forms import IntakeForm, new_form_token
 from screening.models import Submission
 
@@ -30,6 +31,11 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def intake(request: HttpRequest) -> HttpResponse:
     form = IntakeForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and security.intake_rate_limited(request):
+        # The answers stay on the page: the patient can send them again after a pause.
+        form.add_error(None, ValidationError(form.error_messages["rate_limited"], code="rate_limited"))
+        context = {"form": form, "errors": form.error_summary()}
+        return render(request, "screening/intake.html", context, status=429)
     if request.method == "POST":
         if form.is_valid():
             submission = services.submission_create(

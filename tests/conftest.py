@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.core.cache import cache
 from django.test import Client
 
 
@@ -14,6 +15,12 @@ def _fast_hasher(settings) -> None:
 def _plain_http(settings) -> None:
     # The test client speaks plain http; the tests of the HTTPS redirect switch it back on.
     settings.SECURE_SSL_REDIRECT = False
+
+
+@pytest.fixture(autouse=True)
+def _fresh_counters() -> None:
+    # Rate-limit counters live in the cache: each test starts with an empty one.
+    cache.clear()
 
 
 @pytest.fixture
