@@ -7,6 +7,7 @@ names the variable.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -180,6 +181,10 @@ LOGGING = {
 
 INSTALLED_APPS += [
     "csp",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 
@@ -193,6 +198,15 @@ _insert_after(
     "csp.middleware.CSPMiddleware",
     "screening.security.SecurityHeadersMiddleware",
 )
+_insert_after(
+    "django.contrib.auth.middleware.AuthenticationMiddleware", "django_otp.middleware.OTPMiddleware"
+)
+MIDDLEWARE += [
+    "screening.security.SessionTimeoutMiddleware",
+    "screening.security.Require2FAMiddleware",
+    # django-axes turns a locked-out login into its lockout page; it must come last.
+    "axes.middleware.AxesMiddleware",
+]
 
 # HTTPS. Plain http is only for `make run` (DEBUG on) and the test client (its settings fixture).
 SECURE_SSL_REDIRECT = envbool("DJANGO_SECURE_SSL_REDIRECT", "false" if DEBUG else "true")
@@ -250,10 +264,39 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-# The intake rate limit counts in the default cache. In production every worker must share it,
-# so set REDIS_URL; without it each process counts on its own (fine for one dev server).
+# Lockouts and the intake rate limit count in the default cache. In production every worker must
+# share it, so set REDIS_URL; without it each process counts on its own (fine for one dev server).
 if redis_url := os.getenv("REDIS_URL", "").strip():
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}}
+
+# Therapist log-in: django-axes locks a username from one address after repeated failures.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
+AXES_CLIENT_IP_CALLABLE = "screening.security.client_address"
+# Attempts are counted in the cache, so axes' database tables stay empty: keep them out of the admin.
+AXES_ENABLE_ADMIN = False
+if DEBUG:
+    # One development server process: its own in-memory cache counts correctly (axes warns otherwise).
+    SILENCED_SYSTEM_CHECKS = ["axes.W001"]
+
+# A signed-in session ends after 15 idle minutes and 8 hours in all (SessionTimeoutMiddleware).
+# Patients' anonymous sessions are left alone: their note has its own one-hour limit.
+SESSION_IDLE_TIMEOUT = 15 * 60
+SESSION_ABSOLUTE_TIMEOUT = 8 * 60 * 60
+
+# Two-factor log-in (django-otp: an authenticator app, and recovery codes for a lost phone).
+REQUIRE_2FA = envbool("REQUIRE_2FA", "false" if DEBUG else "true")
+OTP_TOTP_ISSUER = CLINIC_NAME
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+RECOVERY_CODE_COUNT = 10
 
 # The public questionnaire: at most INTAKE_RATE_LIMIT sends per client address per window (seconds).
 INTAKE_RATE_LIMIT = envint("INTAKE_RATE_LIMIT", 20, low=1, high=100_000)

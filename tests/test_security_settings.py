@@ -22,6 +22,7 @@ PRODUCTION_ENV = {
     "DJANGO_DEBUG": "false",
     "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
     "DJANGO_ALLOWED_HOSTS": "screening.clinic.example",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
 }
 
 
@@ -60,18 +61,27 @@ def test_deploy_check_fails_without_the_https_redirect() -> None:
     assert "security.W008" in result.stdout + result.stderr
 
 
-def test_https_defaults_on_with_debug_off_and_off_with_debug_on() -> None:
-    names = ("SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "SECURE_PROXY_SSL_HEADER")
+def test_deploy_check_fails_when_lockouts_would_count_per_process() -> None:
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "REDIS_URL"}
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **env)
+    assert result.returncode != 0
+    assert "axes.W001" in result.stdout + result.stderr
+
+
+def test_https_and_second_factor_default_on_with_debug_off_and_off_with_debug_on() -> None:
+    names = ("SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "REQUIRE_2FA", "SECURE_PROXY_SSL_HEADER")
     production = settings_in_fresh_process(*names, **PRODUCTION_ENV)
     assert production == {
         "SECURE_SSL_REDIRECT": True,
         "SECURE_HSTS_SECONDS": 31536000,
+        "REQUIRE_2FA": True,
         "SECURE_PROXY_SSL_HEADER": None,
     }
     development = settings_in_fresh_process(*names, DJANGO_DEBUG="true")
     assert development == {
         "SECURE_SSL_REDIRECT": False,
         "SECURE_HSTS_SECONDS": 0,
+        "REQUIRE_2FA": False,
         "SECURE_PROXY_SSL_HEADER": None,
     }
 
