@@ -53,7 +53,7 @@ SECRET_KEY = os.getenv("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("Set DJANGO_SECRET_KEY (required when DJANGO_DEBUG is off)")
-    SECRET_KEY = "dev-only-insecure-key"  # noqa: S105 -- only ever used with DJANGO_DEBUG on
+    SECRET_KEY = "dev-only-insecure-key"  # noqa: S105 -- only ever used with DJANGO_DEBUG on  # nosec B105
 
 ALLOWED_HOSTS = [h.strip() for h in os.getenv("DJANGO_ALLOWED_HOSTS", "").split(",") if h.strip()]
 if DEBUG and not ALLOWED_HOSTS:

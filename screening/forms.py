@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from screening import questions
 from screening.services import Contact
 
-_TOKEN_SALT = "screening.intake-form"  # noqa: S105 -- a signing salt, not a secret
+_TOKEN_SALT = "screening.intake-form"  # noqa: S105 -- a signing salt, not a secret  # nosec B105
 # A form page older than this is refused and sent back with a fresh token (answers kept).
 TOKEN_MAX_AGE = 60 * 60 * 24
 _PHONE_RE = re.compile(r"^\+?[0-9 ().\-]{7,30}$")
