@@ -34,6 +34,7 @@ run: $(VENV)/.run-installed
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/bandit -c pyproject.toml -r clinic screening -q
 
 test: lint
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run

@@ -7,6 +7,7 @@ names the variable.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -52,7 +53,7 @@ SECRET_KEY = os.getenv("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("Set DJANGO_SECRET_KEY (required when DJANGO_DEBUG is off)")
-    SECRET_KEY = "dev-only-insecure-key"  # noqa: S105 -- only ever used with DJANGO_DEBUG on
+    SECRET_KEY = "dev-only-insecure-key"  # noqa: S105 -- only ever used with DJANGO_DEBUG on  # nosec B105
 
 ALLOWED_HOSTS = [h.strip() for h in os.getenv("DJANGO_ALLOWED_HOSTS", "").split(",") if h.strip()]
 if DEBUG and not ALLOWED_HOSTS:
@@ -69,6 +70,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "screening",
 ]
+# The security section at the end of this file adds its own apps and middleware.
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -172,3 +174,149 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "INFO"},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# ---------------------------------------------------------------- security
+# Everything about hardening lives here, after the sections above, so that it reads as one piece.
+# README.md "Security" says what each part protects and which variables set it.
+
+INSTALLED_APPS += [
+    "csp",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+]
+
+
+def _insert_after(anchor: str, *names: str) -> None:
+    at = MIDDLEWARE.index(anchor) + 1
+    MIDDLEWARE[at:at] = list(names)
+
+
+_insert_after(
+    "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "screening.security.SecurityHeadersMiddleware",
+)
+_insert_after(
+    "django.contrib.auth.middleware.AuthenticationMiddleware", "django_otp.middleware.OTPMiddleware"
+)
+MIDDLEWARE += [
+    "screening.security.SessionTimeoutMiddleware",
+    "screening.security.Require2FAMiddleware",
+    # django-axes turns a locked-out login into its lockout page; it must come last.
+    "axes.middleware.AxesMiddleware",
+]
+
+# HTTPS. Plain http is only for `make run` (DEBUG on) and the test client (its settings fixture).
+SECURE_SSL_REDIRECT = envbool("DJANGO_SECURE_SSL_REDIRECT", "false" if DEBUG else "true")
+SECURE_HSTS_SECONDS = envint(
+    "DJANGO_SECURE_HSTS_SECONDS", 0 if DEBUG else 60 * 60 * 24 * 365, low=0, high=60 * 60 * 24 * 730
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+# Behind a TLS-terminating proxy that sets X-Forwarded-Proto and X-Forwarded-For itself (and drops
+# what the client sent), TRUSTED_PROXY=true makes Django believe both. Never set it without such a proxy.
+TRUSTED_PROXY = envbool("TRUSTED_PROXY", "false")
+if TRUSTED_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
+
+# Content-Security-Policy (django-csp 4): our own files only, nothing inline, no other origin.
+# data: images only because Bootstrap draws its check marks and select arrows as data: SVGs.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'none'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "manifest-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+    },
+}
+
+# Lockouts and the intake rate limit count in the default cache. In production every worker must
+# share it, so set REDIS_URL; without it each process counts on its own (fine for one dev server).
+if redis_url := os.getenv("REDIS_URL", "").strip():
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}}
+
+# Therapist log-in: django-axes locks a username from one address after repeated failures.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
+AXES_CLIENT_IP_CALLABLE = "screening.security.client_address"
+# Attempts are counted in the cache, so axes' database tables stay empty: keep them out of the admin.
+AXES_ENABLE_ADMIN = False
+if DEBUG:
+    # One development server process: its own in-memory cache counts correctly (axes warns otherwise).
+    SILENCED_SYSTEM_CHECKS = ["axes.W001"]
+
+# A signed-in session ends after 15 idle minutes and 8 hours in all (SessionTimeoutMiddleware).
+# Patients' anonymous sessions are left alone: their note has its own one-hour limit.
+SESSION_IDLE_TIMEOUT = 15 * 60
+SESSION_ABSOLUTE_TIMEOUT = 8 * 60 * 60
+
+# Two-factor log-in (django-otp: an authenticator app, and recovery codes for a lost phone).
+REQUIRE_2FA = envbool("REQUIRE_2FA", "false" if DEBUG else "true")
+OTP_TOTP_ISSUER = CLINIC_NAME
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+RECOVERY_CODE_COUNT = 10
+
+# The public questionnaire: at most INTAKE_RATE_LIMIT sends per client address per window (seconds).
+INTAKE_RATE_LIMIT = envint("INTAKE_RATE_LIMIT", 20, low=1, high=100_000)
+INTAKE_RATE_WINDOW = envint("INTAKE_RATE_WINDOW", 10 * 60, low=1, high=24 * 60 * 60)
+
+# Patient answers reach neither logs nor error e-mails: each handler drops request bodies and cookies,
+# and error reports hide every POST value, cookie and local variable.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "screening.reporting.PatientSafeExceptionReporterFilter"
+LOGGING["filters"] = {
+    "no_request_body": {"()": "screening.reporting.DropRequestBodyFilter"},
+    "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+}
+LOGGING["handlers"]["mail_admins"] = {
+    "class": "django.utils.log.AdminEmailHandler",
+    "level": "ERROR",
+    "filters": ["require_debug_false"],
+}
+for _handler in LOGGING["handlers"].values():
+    _handler.setdefault("filters", []).append("no_request_body")
+LOGGING["loggers"]["django"] = {"handlers": ["console", "mail_admins"], "level": "INFO", "propagate": False}
+# The handlers' filter covers every logger; these two also clean records for any handler added later.
+for _logger in ("django.request", "django.security.csrf"):
+    LOGGING["loggers"][_logger] = {"filters": ["no_request_body"]}

@@ -20,7 +20,7 @@ from screening.services import Contact
 if TYPE_CHECKING:
     from screening.models import Decision, Submission
 
-_TOKEN_SALT = "screening.intake-form"  # noqa: S105 -- a signing salt, not a secret
+_TOKEN_SALT = "screening.intake-form"  # noqa: S105 -- a signing salt, not a secret  # nosec B105
 # A form page older than this is refused and sent back with a fresh token (answers kept).
 TOKEN_MAX_AGE = 60 * 60 * 24
 _PHONE_RE = re.compile(r"^\+?[0-9 ().\-]{7,30}$")
@@ -61,6 +61,10 @@ class IntakeForm(forms.Form):
         "phone_invalid": _("Please enter a phone number using digits, spaces, + ( ) - and dots."),
         "token_invalid": _(
             "This form was changed or has expired. Please check your answers and send them again."
+        ),
+        "rate_limited": _(
+            "Too many forms were sent from this network in the last few minutes. Your answers are still "
+            "here: please wait a few minutes, then send them again. If this keeps happening, call the clinic."
         ),
     }
 

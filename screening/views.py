@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,7 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from screening import exports, rules, services
+from screening import exports, rules, security, services
 from screening.decorators import TherapistRequest, therapist_required
 from screening.forms import DecisionForm, IntakeForm, ReviewFilterForm, new_form_token
 from screening.models import AccessLog, Decision, Outcome, Submission
@@ -46,6 +47,11 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def intake(request: HttpRequest) -> HttpResponse:
     form = IntakeForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and security.intake_rate_limited(request):
+        # The answers stay on the page: the patient can send them again after a pause.
+        form.add_error(None, ValidationError(form.error_messages["rate_limited"], code="rate_limited"))
+        context = {"form": form, "errors": form.error_summary()}
+        return render(request, "screening/intake.html", context, status=429)
     if request.method == "POST":
         if form.is_valid():
             submission = services.submission_create(

@@ -2,12 +2,43 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.core.cache import cache
+from django.shortcuts import resolve_url
 from django.test import Client
+from django.urls import NoReverseMatch
 
 
 @pytest.fixture(autouse=True)
 def _fast_hasher(settings) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _plain_http(settings) -> None:
+    # The test client speaks plain http; the tests of the HTTPS redirect switch it back on.
+    settings.SECURE_SSL_REDIRECT = False
+
+
+@pytest.fixture(autouse=True)
+def _fresh_counters() -> None:
+    # Lockout and rate-limit counters live in the cache: each test starts with an empty one.
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _no_second_factor(settings) -> None:
+    # Tests log in with force_login(); the two-factor tests switch REQUIRE_2FA back on.
+    settings.REQUIRE_2FA = False
+
+
+@pytest.fixture(autouse=True)
+def _login_redirect_resolves(settings) -> None:
+    # LOGIN_REDIRECT_URL names the review queue, which arrives with the review workspace; until it
+    # does, pages that go on to it after log-in go to the home page instead. A no-op once it exists.
+    try:
+        resolve_url(settings.LOGIN_REDIRECT_URL)
+    except NoReverseMatch:
+        settings.LOGIN_REDIRECT_URL = "/"
 
 
 @pytest.fixture

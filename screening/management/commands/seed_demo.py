@@ -15,7 +15,7 @@ from screening import questions, services
 from screening.models import Submission
 
 DEMO_USERNAME = "demo"
-DEMO_PASSWORD = "demo-therapist-2026"  # noqa: S105 -- the printed demo login, for local use only
+DEMO_PASSWORD = "demo-therapist-2026"  # noqa: S105 -- the printed demo login, for local use only  # nosec B105
 
 FIRST_NAMES = (
     "Ana",
@@ -128,7 +128,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Created {count} submissions in {elapsed:.1f} s ({count / elapsed:.0f}/s).")
 
     def _built(self, n: int, seed: int, days: int) -> Iterator[Submission]:
-        rng = random.Random(seed)  # noqa: S311 -- synthetic demo data, not security
+        rng = random.Random(seed)  # noqa: S311 -- synthetic demo data, not security  # nosec B311
         now = timezone.now()
         for _ in range(n):
             created_at: datetime = now - timedelta(seconds=rng.randint(0, days * 86400))

@@ -1,0 +1,311 @@
+"""Therapist accounts: log-in lockout, session time limits, and the two-factor step."""
+
+from __future__ import annotations
+
+import re
+import time
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import call_command
+from django.shortcuts import resolve_url
+from django.test import Client
+from django.urls import reverse
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from screening import security, twofactor
+
+pytestmark = pytest.mark.django_db
+
+LOGIN = reverse("login")
+SETUP = reverse("otp-setup")
+VERIFY = reverse("otp-verify")
+CODES = reverse("otp-recovery-codes")
+# A page behind the two-factor gate. The review pages themselves come with the review workspace;
+# the gate works on the path, so it guards them whether or not they exist yet.
+REVIEW = "/review/"
+
+
+def log_in(client: Client, username: str, password: str, address: str = "203.0.113.7") -> Any:
+    data = {"username": username, "password": password, "next": "/"}
+    return client.post(LOGIN, data, REMOTE_ADDR=address)
+
+
+def gated(response: Any) -> bool:
+    return response.status_code == 302 and response["Location"].startswith("/accounts/two-factor/")
+
+
+def current_code(device: TOTPDevice, *, steps_ahead: int = 0) -> str:
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time() + steps_ahead * device.step
+    return f"{totp.token():0{device.digits}d}"
+
+
+# ---------------------------------------------------------------- lockout
+
+
+def test_correct_password_logs_in(client: Client, therapist: User) -> None:
+    response = log_in(client, "thea", "correct-horse-battery")
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(therapist.pk)
+
+
+def test_five_wrong_passwords_lock_the_account_from_that_address(client: Client, therapist: User) -> None:
+    for _ in range(4):
+        assert log_in(client, "thea", "wrong-password").status_code == 200
+    fifth = log_in(client, "thea", "wrong-password")
+    assert fifth.status_code == 429
+    locked = log_in(client, "thea", "correct-horse-battery")
+    assert locked.status_code == 429
+    assert "_auth_user_id" not in client.session
+    html = locked.content.decode()
+    assert "Log in paused" in html
+    assert "15 minutes" in html
+    assert "thea" not in html
+
+
+def test_lockout_is_per_username_and_address(client: Client, therapist: User) -> None:
+    for _ in range(5):
+        log_in(client, "thea", "wrong-password")
+    other_address = Client()
+    assert log_in(other_address, "thea", "correct-horse-battery", address="198.51.100.9").status_code == 302
+
+
+def test_lockout_lasts_fifteen_minutes_and_counts_in_the_cache(settings: Any) -> None:
+    from axes.helpers import get_cool_off
+
+    assert get_cool_off().total_seconds() == 15 * 60
+    assert settings.AXES_HANDLER == "axes.handlers.cache.AxesCacheHandler"
+    assert settings.AXES_FAILURE_LIMIT == 5
+
+
+def test_a_good_login_resets_the_failure_count(client: Client, therapist: User) -> None:
+    for _ in range(4):
+        log_in(client, "thea", "wrong-password")
+    assert log_in(client, "thea", "correct-horse-battery").status_code == 302
+    client.logout()
+    for _ in range(4):
+        assert log_in(client, "thea", "wrong-password").status_code == 200
+
+
+# ---------------------------------------------------------------- session time limits
+
+
+def shift_session(client: Client, key: str, seconds: int) -> None:
+    session = client.session
+    session[key] -= seconds
+    session.save()
+
+
+def test_active_therapist_stays_logged_in(therapist_client: Client) -> None:
+    therapist_client.get("/")
+    shift_session(therapist_client, security.SESSION_SEEN_KEY, 14 * 60)
+    assert therapist_client.get("/").status_code == 200
+    assert "_auth_user_id" in therapist_client.session
+
+
+def test_fifteen_idle_minutes_log_the_therapist_out(therapist_client: Client) -> None:
+    therapist_client.get("/")
+    shift_session(therapist_client, security.SESSION_SEEN_KEY, 15 * 60 + 5)
+    response = therapist_client.get("/intake/")
+    assert response.status_code == 302
+    assert response["Location"] == f"{LOGIN}?next=/intake/"
+    assert "_auth_user_id" not in therapist_client.session
+    page = therapist_client.get(response["Location"]).content.decode()
+    assert "You were logged out" in page
+
+
+def test_eight_hours_end_the_session_however_active(therapist_client: Client) -> None:
+    therapist_client.get("/")
+    shift_session(therapist_client, security.SESSION_STARTED_KEY, 8 * 60 * 60 + 5)
+    response = therapist_client.get("/")
+    assert response.status_code == 302
+    assert "_auth_user_id" not in therapist_client.session
+
+
+def test_expired_post_is_not_replayed_after_logging_in_again(therapist_client: Client) -> None:
+    therapist_client.get("/")
+    shift_session(therapist_client, security.SESSION_SEEN_KEY, 16 * 60)
+    response = therapist_client.post("/intake/start-over/")
+    assert response["Location"] == LOGIN
+
+
+def test_patients_anonymous_session_is_not_timed(client: Client) -> None:
+    client.get("/intake/")
+    client.post("/intake/start-over/")
+    session = client.session
+    assert security.SESSION_STARTED_KEY not in session
+    assert security.SESSION_SEEN_KEY not in session
+
+
+# ---------------------------------------------------------------- two-factor log-in
+
+
+@pytest.fixture
+def require_2fa(settings: Any) -> None:
+    settings.REQUIRE_2FA = True
+
+
+@pytest.fixture
+def device(therapist: User) -> TOTPDevice:
+    # Thea's phone, set up earlier, with her recovery codes.
+    device = TOTPDevice.objects.create(user=therapist, name=twofactor.TOTP_DEVICE_NAME, confirmed=True)
+    twofactor.recovery_codes_replace(user=therapist)
+    return device
+
+
+@pytest.mark.usefixtures("require_2fa")
+@pytest.mark.parametrize("path", [REVIEW, "/review/export.csv", "/admin/", "/admin/screening/submission/"])
+def test_therapist_without_a_device_is_sent_to_set_one_up(therapist_client: Client, path: str) -> None:
+    response = therapist_client.get(path)
+    assert gated(response)
+    assert response["Location"] == f"{SETUP}?next={path}"
+
+
+@pytest.mark.usefixtures("require_2fa")
+def test_set_up_page_shows_the_secret_the_uri_and_a_qr_code(
+    therapist_client: Client, therapist: User
+) -> None:
+    response = therapist_client.get(f"{SETUP}?next={REVIEW}")
+    html = response.content.decode()
+    device = TOTPDevice.objects.get(user=therapist, confirmed=False)
+    assert twofactor.secret_text(device) in html
+    assert "otpauth://totp/" in html
+    assert "no-store" in response["Cache-Control"]
+    # Reloading the page keeps the secret, so a half-done set-up on the phone still works.
+    assert twofactor.secret_text(device) in therapist_client.get(SETUP).content.decode()
+    qr = therapist_client.get(reverse("otp-setup-qr"))
+    assert qr["Content-Type"] == "image/svg+xml"
+    assert b"<svg" in qr.content
+
+
+@pytest.mark.usefixtures("require_2fa")
+def test_confirming_with_a_code_shows_ten_recovery_codes_once(
+    therapist_client: Client, therapist: User, settings: Any
+) -> None:
+    therapist_client.get(SETUP)
+    device = TOTPDevice.objects.get(user=therapist)
+    response = therapist_client.post(SETUP, {"code": current_code(device), "next": REVIEW})
+    assert response["Location"] == CODES
+    page = therapist_client.get(CODES).content.decode()
+    codes = re.findall(r"<li>([a-z2-7]{8})</li>", page)
+    assert len(codes) == 10
+    assert sorted(codes) == sorted(StaticToken.objects.values_list("token", flat=True))
+    assert f'href="{REVIEW}"' in page
+    assert therapist_client.get(CODES)["Location"] == resolve_url(settings.LOGIN_REDIRECT_URL)  # never again
+    device.refresh_from_db()
+    assert device.confirmed
+    assert not gated(therapist_client.get(REVIEW))
+
+
+@pytest.mark.usefixtures("require_2fa")
+def test_a_wrong_code_confirms_nothing(therapist_client: Client, therapist: User) -> None:
+    therapist_client.get(SETUP)
+    response = therapist_client.post(SETUP, {"code": "000000"})
+    assert response.status_code == 200
+    assert [e.code for e in response.context["form"].errors.as_data()["code"]] == ["wrong_code"]
+    assert not TOTPDevice.objects.filter(user=therapist, confirmed=True).exists()
+    assert not StaticToken.objects.exists()
+    assert gated(therapist_client.get(REVIEW))
+
+
+@pytest.mark.usefixtures("require_2fa")
+def test_therapist_with_a_device_must_enter_a_code(therapist_client: Client, device: TOTPDevice) -> None:
+    response = therapist_client.get(REVIEW)
+    assert response["Location"] == f"{VERIFY}?next={REVIEW}"
+    assert therapist_client.get(SETUP)["Location"].startswith(VERIFY)  # no second set-up to skip the code
+    wrong = therapist_client.post(VERIFY, {"code": "123456", "next": REVIEW})
+    assert wrong.status_code == 200
+    assert gated(therapist_client.get(REVIEW))
+    # django-otp makes each retry after a wrong code wait a little longer, starting at one second.
+    TOTPDevice.objects.filter(pk=device.pk).update(
+        throttling_failure_timestamp=None, throttling_failure_count=0
+    )
+    right = therapist_client.post(VERIFY, {"code": current_code(device), "next": REVIEW})
+    assert right["Location"] == REVIEW
+    assert not gated(therapist_client.get(REVIEW))
+
+
+@pytest.mark.usefixtures("require_2fa")
+def test_an_app_code_works_only_once(therapist_client: Client, device: TOTPDevice, therapist: User) -> None:
+    code = current_code(device)
+    assert therapist_client.post(VERIFY, {"code": code, "next": REVIEW})["Location"] == REVIEW
+    again = Client()
+    again.force_login(therapist)
+    assert again.post(VERIFY, {"code": code, "next": REVIEW}).status_code == 200
+
+
+@pytest.mark.usefixtures("require_2fa")
+def test_a_recovery_code_works_once(therapist_client: Client, device: TOTPDevice, therapist: User) -> None:
+    code = StaticToken.objects.first().token
+    response = therapist_client.post(VERIFY, {"code": f" {code[:4]}-{code[4:].upper()} ", "next": REVIEW})
+    assert response["Location"] == REVIEW
+    assert StaticToken.objects.count() == 9
+    again = Client()
+    again.force_login(therapist)
+    assert again.post(VERIFY, {"code": code, "next": REVIEW}).status_code == 200
+    assert gated(again.get(REVIEW))
+
+
+@pytest.mark.usefixtures("require_2fa")
+def test_passing_the_second_step_gives_a_new_session_key(
+    therapist_client: Client, device: TOTPDevice
+) -> None:
+    before = therapist_client.session.session_key
+    therapist_client.post(VERIFY, {"code": current_code(device), "next": REVIEW})
+    assert therapist_client.session.session_key != before
+
+
+@pytest.mark.usefixtures("require_2fa")
+def test_next_cannot_send_the_therapist_to_another_site(
+    therapist_client: Client, device: TOTPDevice, settings: Any
+) -> None:
+    response = therapist_client.post(VERIFY, {"code": current_code(device), "next": "https://evil.example/"})
+    assert response["Location"] == resolve_url(settings.LOGIN_REDIRECT_URL)
+
+
+@pytest.mark.usefixtures("require_2fa")
+def test_staff_need_the_second_step_for_the_admin(client: Client) -> None:
+    staff = User.objects.create_user("sam", password="correct-horse-battery", is_staff=True)
+    client.force_login(staff)
+    assert gated(client.get("/admin/"))
+
+
+@pytest.mark.usefixtures("require_2fa")
+def test_users_who_cannot_see_patient_data_and_patients_are_not_asked(other_user_client: Client) -> None:
+    assert not gated(other_user_client.get(REVIEW))
+    assert not gated(other_user_client.get("/admin/"))
+    assert not gated(Client().get(REVIEW))
+    assert other_user_client.get("/intake/").status_code == 200
+
+
+def test_without_require_2fa_therapists_go_straight_in(therapist_client: Client) -> None:
+    assert not gated(therapist_client.get(REVIEW))
+    assert not gated(therapist_client.get("/admin/"))
+
+
+@pytest.mark.usefixtures("require_2fa")
+def test_full_log_in_with_password_then_code(client: Client, therapist: User, device: TOTPDevice) -> None:
+    response = client.post(
+        LOGIN,
+        {"username": "thea", "password": "correct-horse-battery", "next": REVIEW},
+        REMOTE_ADDR="203.0.113.7",
+    )
+    assert response["Location"] == REVIEW
+    to_verify = client.get(REVIEW)
+    assert to_verify["Location"] == f"{VERIFY}?next={REVIEW}"
+    page = client.get(to_verify["Location"])
+    assert f'value="{REVIEW}"' in page.content.decode()
+    assert client.post(VERIFY, {"code": current_code(device), "next": REVIEW})["Location"] == REVIEW
+    assert not gated(client.get(REVIEW))
+
+
+def test_an_admin_can_lift_a_lockout_from_the_command_line(client: Client, therapist: User) -> None:
+    for _ in range(5):
+        log_in(client, "thea", "wrong-password")
+    call_command("axes_reset_ip_username", "203.0.113.7", "thea", stdout=StringIO())
+    assert log_in(client, "thea", "correct-horse-battery").status_code == 302
