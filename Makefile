@@ -9,7 +9,7 @@ RUN_ENV := DJANGO_DEBUG=true
 # Tests run with DEBUG off, as production does, with a key that is only for tests.
 TEST_ENV := DJANGO_DEBUG=false DJANGO_SECRET_KEY=test-only-not-secret
 
-.PHONY: run test lint e2e clean
+.PHONY: run test lint e2e css clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,5 +39,11 @@ test: lint
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 	$(TEST_ENV) $(BIN)/pytest
 
+# Rebuild static/vendor/bootstrap/bootstrap.trim.css after a template starts using another
+# Bootstrap class (needs Node.js and npm; the result is committed, so nothing else needs them).
+css: $(VENV)/.dev-installed
+	npm ci --no-audit --no-fund
+	npm run css
+
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles test-artifacts .pytest_cache .hypothesis .ruff_cache
+	rm -rf $(VENV) node_modules db.sqlite3 staticfiles test-artifacts .pytest_cache .hypothesis .ruff_cache
