@@ -9,7 +9,7 @@ RUN_ENV := DJANGO_DEBUG=true
 # Tests run with DEBUG off, as production does, with a key that is only for tests.
 TEST_ENV := DJANGO_DEBUG=false DJANGO_SECRET_KEY=test-only-not-secret
 
-.PHONY: run test lint e2e css clean
+.PHONY: run test lint e2e css messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,13 @@ test: lint
 css: $(VENV)/.dev-installed
 	npm ci --no-audit --no-fund
 	npm run css
+
+# Refresh every locale/<code>/LC_MESSAGES/django.po from the code and compile the .mo files,
+# which are committed. A new language: make messages ADD=fr. Needs gettext (apt-get install -y gettext).
+messages: $(VENV)/.dev-installed
+	$(RUN_ENV) $(BIN)/python manage.py makemessages $(if $(ADD),-l $(ADD),--all) --no-obsolete \
+		--ignore=node_modules --ignore=assets --ignore=test-artifacts
+	$(RUN_ENV) $(BIN)/python manage.py compilemessages --ignore=node_modules --ignore=.venv
 
 clean:
 	rm -rf $(VENV) node_modules db.sqlite3 staticfiles test-artifacts .pytest_cache .hypothesis .ruff_cache
