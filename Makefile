@@ -8,6 +8,8 @@ PORT ?= 8000
 RUN_ENV := DJANGO_DEBUG=true
 # Tests run with DEBUG off, as production does, with a key that is only for tests.
 TEST_ENV := DJANGO_DEBUG=false DJANGO_SECRET_KEY=test-only-not-secret
+# The browser tests drive Debian's Chromium, never a downloaded one (tests/e2e/conftest.py).
+CHROMIUM := /usr/bin/chromium
 
 .PHONY: run test lint e2e css messages clean
 
@@ -37,7 +39,13 @@ lint: $(VENV)/.dev-installed
 
 test: lint
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+	@if [ -x $(CHROMIUM) ]; then echo "Browser tests: on, with $(CHROMIUM)."; \
+	else echo "*** Browser tests: SKIPPED, $(CHROMIUM) not found. Install it with: apt-get install -y chromium ***"; fi
 	$(TEST_ENV) $(BIN)/pytest
+
+# Only the browser tests; screenshots go to test-artifacts/screenshots/ (or E2E_ARTIFACTS).
+e2e: $(VENV)/.dev-installed
+	$(TEST_ENV) $(BIN)/pytest -m e2e
 
 # Rebuild static/vendor/bootstrap/bootstrap.trim.css after a template starts using another
 # Bootstrap class (needs Node.js and npm; the result is committed, so nothing else needs them).
