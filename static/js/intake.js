@@ -170,8 +170,9 @@
       var field = link && document.getElementById(link.getAttribute("href").slice(1));
       if (!field) return;
       event.preventDefault();
-      var question = field.closest("fieldset") !== field.form && field.closest("fieldset");
-      var label = (question && question.querySelector("legend")) || document.querySelector("label[for='" + field.id + "']");
+      // A choice's question is its fieldset's legend; any other field has its own label.
+      var group = field.type === "radio" || field.type === "checkbox" ? field.closest("fieldset") : null;
+      var label = group ? group.querySelector("legend") : document.querySelector("label[for='" + field.id + "']");
       (label || field).scrollIntoView();
       field.focus({ preventScroll: true });
     });

@@ -75,15 +75,21 @@ def test_mistakes_lead_to_a_summary_whose_links_reach_each_field_and_no_answer_i
     assert form_values(page) == shown_values(form)
     screenshot(page, "1-error-summary")
 
+    # Each link focuses its field and shows its question, not only the first option of a choice.
+    questions = {
+        "id_phone": "Phone",
+        "id_pregnant_0": "Are you pregnant, or could you be pregnant?",
+        "id_consent": "I agree that the clinic stores my answers",
+    }
     links = summary.locator("a")
-    expect(links).to_have_count(3)
-    for i in range(3):
-        link = links.nth(i)
-        target = link.get_attribute("href").removeprefix("#")
+    expect(links).to_have_count(len(questions))
+    for link, (target, question) in zip(links.all(), questions.items(), strict=True):
+        expect(link).to_have_attribute("href", f"#{target}")
         link.focus()
         page.keyboard.press("Enter")
-        expect(page.locator(f"[id='{target}']")).to_be_focused()
-        expect(page.locator(f"[id='{target}']")).to_be_in_viewport()
+        expect(page.locator(f"#{target}")).to_be_focused()
+        expect(page.locator(f"#{target}")).to_be_in_viewport()
+        expect(page.locator("legend, label").filter(has_text=question).first).to_be_in_viewport()
     screenshot(page, "2-focus-on-consent")
 
     page.check("#id_pregnant_1")
