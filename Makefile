@@ -8,8 +8,10 @@ PORT ?= 8000
 RUN_ENV := DJANGO_DEBUG=true
 # Tests run with DEBUG off, as production does, with a key that is only for tests.
 TEST_ENV := DJANGO_DEBUG=false DJANGO_SECRET_KEY=test-only-not-secret
+# The browser tests drive Debian's Chromium, never a downloaded one (tests/e2e/conftest.py).
+CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test lint e2e clean
+.PHONY: run test lint e2e css messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,7 +40,26 @@ lint: $(VENV)/.dev-installed
 
 test: lint
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+	@if [ -x $(CHROMIUM) ]; then echo "Browser tests: on, with $(CHROMIUM)."; \
+	else echo "*** Browser tests: SKIPPED, $(CHROMIUM) not found. Install it with: apt-get install -y chromium ***"; fi
 	$(TEST_ENV) $(BIN)/pytest
 
+# Only the browser tests; screenshots go to test-artifacts/screenshots/ (or E2E_ARTIFACTS).
+e2e: $(VENV)/.dev-installed
+	$(TEST_ENV) $(BIN)/pytest -m e2e
+
+# Rebuild static/vendor/bootstrap/bootstrap.trim.css after a template starts using another
+# Bootstrap class (needs Node.js and npm; the result is committed, so nothing else needs them).
+css: $(VENV)/.dev-installed
+	npm ci --no-audit --no-fund
+	npm run css
+
+# Refresh every locale/<code>/LC_MESSAGES/django.po from the code and compile the .mo files,
+# which are committed. A new language: make messages ADD=fr. Needs gettext (apt-get install -y gettext).
+messages: $(VENV)/.dev-installed
+	$(RUN_ENV) $(BIN)/python manage.py makemessages $(if $(ADD),-l $(ADD),--all) --no-obsolete \
+		--ignore=node_modules --ignore=assets --ignore=test-artifacts
+	$(RUN_ENV) $(BIN)/python manage.py compilemessages --ignore=node_modules --ignore=.venv
+
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles test-artifacts .pytest_cache .hypothesis .ruff_cache
+	rm -rf $(VENV) node_modules db.sqlite3 staticfiles test-artifacts .pytest_cache .hypothesis .ruff_cache

@@ -11,7 +11,9 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.conf.locale import LANG_INFO
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import to_language
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -138,8 +140,13 @@ SESSION_COOKIE_AGE = 60 * 60 * 8
 # ---------------------------------------------------------------- i18n
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", "English"), ("es", "Español")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# English is the source language. Every other language is offered as soon as its translation
+# exists, so adding one needs only locale/<code>/LC_MESSAGES/django.po (compiled by `make messages`).
+_TRANSLATED = sorted(
+    to_language(po.parents[1].name) for po in LOCALE_PATHS[0].glob("*/LC_MESSAGES/django.po")
+)
+LANGUAGES = [("en", "English")] + [(code, LANG_INFO[code]["name_local"]) for code in _TRANSLATED]
 TIME_ZONE = os.getenv("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

@@ -188,3 +188,18 @@ def test_result_without_a_submission_is_a_calm_404(client: Client) -> None:
     response = client.get(RESULT)
     assert response.status_code == 404
     assert b"Nothing to show" in response.content
+
+
+def test_patient_pages_have_no_inline_code_and_load_the_script_deferred(client: Client) -> None:
+    # A strict Content-Security-Policy is coming: no inline scripts, styles or event handlers.
+    client.post(INTAKE, form_data())
+    for url in ("/", INTAKE, RESULT):
+        html = client.get(url).content.decode()
+        assert not re.search(r"<script(?![^>]*\bsrc=)|<style|\sstyle=|\son[a-z]+=", html), url
+    assert re.search(r'<script src="/static/js/intake.js" defer>', client.get(INTAKE).content.decode())
+
+
+def test_questionnaire_asks_the_browser_not_to_refill_answers(client: Client) -> None:
+    html = client.get(INTAKE).content.decode()
+    assert re.search(r'<form[^>]*id="intake-form"[^>]*autocomplete="off"', html)
+    assert 'autocomplete="given-name"' in html  # the contact fields keep their purpose (WCAG 1.3.5)

@@ -1,0 +1,80 @@
+"""Every patient page and the login page, in every language: axe-core (WCAG 2.2 AA) and what axe cannot see.
+
+A page is one entry in PAGES: a name and how a browser gets there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import User
+from playwright.sync_api import Page, expect
+
+from tests.e2e.checks import LANGUAGE_CODES, PageCheck
+from tests.e2e.patient import full_form, send_quickly
+
+pytestmark = pytest.mark.e2e
+
+
+def _intake_sent_empty(page: Page) -> None:
+    page.goto("/intake/")
+    send_quickly(page, {})
+    expect(page.locator("#error-summary")).to_be_visible()
+
+
+def _note_with_reasons(page: Page) -> None:
+    page.goto("/intake/")
+    send_quickly(
+        page, full_form(has_implanted_electronic_device="yes", depth="unsure", skin_sensitivity=["unsure"])
+    )
+    expect(page.locator(".reasons li")).to_have_count(3)
+
+
+def _login_refused(page: Page) -> None:
+    User.objects.create_user("thea", password="correct-horse-battery")
+    page.goto("/accounts/login/")
+    page.fill("#id_username", "thea")
+    page.fill("#id_password", "not-her-password")
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator(".alert-danger")).to_be_visible()
+
+
+PAGES: dict[str, Callable[[Page], None]] = {
+    "home": lambda page: page.goto("/"),
+    "intake": lambda page: page.goto("/intake/"),
+    "intake-with-errors": _intake_sent_empty,
+    "note": _note_with_reasons,
+    "no-note": lambda page: page.goto("/intake/result/"),
+    "login": lambda page: page.goto("/accounts/login/"),
+    "login-refused": _login_refused,
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGE_CODES)
+@pytest.mark.parametrize("name", PAGES)
+def test_page_passes_axe_and_the_checks_beyond_it(
+    new_page: Callable[..., Page],
+    viewport: str,
+    name: str,
+    language: str,
+    check_page: PageCheck,
+    screenshot: Callable[[Page, str], Path],
+) -> None:
+    page = new_page(viewport, language)
+    PAGES[name](page)
+    expect(page.locator("html")).to_have_attribute("lang", language)
+    check_page(page)
+    if viewport == "phone" and language != "en":
+        # The narrowest screen, with the longer language, for a person to look at.
+        page.set_viewport_size({"width": 320, "height": 640})
+        screenshot(page, "320px")
+
+
+def test_a_logged_in_therapist_page_passes_the_same_checks(
+    therapist_page: Page, check_page: PageCheck
+) -> None:
+    therapist_page.goto("/")
+    expect(therapist_page.get_by_role("button", name="Log out")).to_be_visible()
+    check_page(therapist_page)
