@@ -51,3 +51,15 @@ def test_opening_a_submission_in_the_admin_is_logged(admin_client: Client) -> No
         "admin",
     )
 
+
+def test_admin_lists_account_events_and_filters_them_by_action(admin_client: Client, therapist: User) -> None:
+    # admin_client's own log-in is the first row; then a wrong password for Thea from one address.
+    Client().post(reverse("login"), {"username": "thea", "password": "wrong"}, REMOTE_ADDR="198.51.100.4")
+    changelist = reverse("admin:screening_accesslog_changelist")
+    listing = admin_client.get(changelist)
+    assert [e.action for e in listing.context["cl"].result_list] == ["login_failed", "login"]
+    assert "198.51.100.4" in listing.content.decode()
+    failed = admin_client.get(changelist, {"action__exact": "login_failed"})
+    assert [(e.username, e.client_address) for e in failed.context["cl"].result_list] == [
+        ("thea", "198.51.100.4")
+    ]
