@@ -4,7 +4,7 @@ import uuid
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -224,6 +224,59 @@ def decision_record(
         detail=f"decision={decision.pk} choice={choice} outcome={submission.outcome} override={override}",
     )
     return decision
+
+
+@dataclass(frozen=True)
+class Purge:
+    """What a retention purge deleted, or with dry_run would delete."""
+
+    cutoff: datetime
+    submissions: int
+    decisions: int
+    dry_run: bool
+
+
+PURGE_USERNAME = "manage.py purge_submissions"
+
+
+def submissions_purge(*, older_than: datetime, dry_run: bool = False, batch_size: int = 500) -> Purge:
+    """Deletes every submission sent before `older_than` with its decisions; runs again purge nothing.
+
+    Each batch is its own transaction, so the web app is never held up for long. One PURGE row per
+    run records the counts and the cutoff, and nothing about any patient; dry_run writes nothing.
+    """
+    expired = Submission.objects.filter(created_at__lt=older_than)
+    if dry_run:
+        decisions = Decision.objects.filter(submission__in=expired).count()
+        return Purge(older_than, expired.count(), decisions, dry_run=True)
+    submissions = decisions = 0
+    try:
+        while batch := list(expired.order_by("pk").values_list("pk", flat=True)[:batch_size]):
+            with transaction.atomic():
+                deleted = _submissions_delete(batch)
+            submissions, decisions = submissions + deleted[0], decisions + deleted[1]
+    finally:
+        # Also after a failed batch, for the batches already gone; the next run deletes the rest.
+        access_log_record(
+            user=None,
+            username=PURGE_USERNAME,
+            action=AccessLog.Action.PURGE,
+            detail=f"submissions={submissions} decisions={decisions} "
+            f"cutoff={older_than.astimezone(UTC).isoformat(timespec='seconds')}",
+        )
+    return Purge(older_than, submissions, decisions, dry_run=False)
+
+
+def _submissions_delete(pks: list[int]) -> tuple[int, int]:
+    """Deletes these submissions and their decisions; returns both counts. Audit rows stay.
+
+    Decisions are append-only: their manager refuses to delete them. The retention purge is the
+    exception, and this is the one place that makes it, explicitly, through the base manager. The audit rows' link becomes NULL; their reference stays.
+    """
+    _total, by_model = Decision._base_manager.filter(submission__in=pks).delete()
+    decisions = by_model.get(Decision._meta.label, 0)
+    _total, by_model = Submission.objects.filter(pk__in=pks).delete()
+    return by_model.get(Submission._meta.label, 0), decisions
 
 
 @dataclass
