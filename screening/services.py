@@ -226,6 +226,23 @@ def decision_record(
     return decision
 
 
+@transaction.atomic
+def submission_erase(*, submission: Submission, user: AbstractBaseUser) -> AccessLog:
+    """Deletes one submission and its decisions, at the patient's request, for good.
+
+    The stored ERASE row says who erased which reference, and when; it and the earlier audit rows
+    keep the reference, and nothing else about the patient remains.
+    """
+    entry = access_log_record(
+        user=user,
+        action=AccessLog.Action.ERASE,
+        submission=submission,
+        detail=f"decisions={submission.decisions.count()}",
+    )
+    _submissions_delete([submission.pk])
+    return entry
+
+
 @dataclass(frozen=True)
 class Purge:
     """What a retention purge deleted, or with dry_run would delete."""
@@ -270,8 +287,9 @@ def submissions_purge(*, older_than: datetime, dry_run: bool = False, batch_size
 def _submissions_delete(pks: list[int]) -> tuple[int, int]:
     """Deletes these submissions and their decisions; returns both counts. Audit rows stay.
 
-    Decisions are append-only: their manager refuses to delete them. The retention purge is the
-    exception, and this is the one place that makes it, explicitly, through the base manager. The audit rows' link becomes NULL; their reference stays.
+    Decisions are append-only: their manager refuses to delete them. Erasure on request and the
+    retention purge are the two exceptions, and this is the one place that makes them, explicitly,
+    through the base manager. The audit rows' link becomes NULL; their reference stays.
     """
     _total, by_model = Decision._base_manager.filter(submission__in=pks).delete()
     decisions = by_model.get(Decision._meta.label, 0)
