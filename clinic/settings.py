@@ -172,6 +172,13 @@ ADULT_AGE = envint("ADULT_AGE", 18, low=1, high=25)
 PREGNANCY_OUTCOME = envchoice("PREGNANCY_OUTCOME", "not_suitable", ("not_suitable", "needs_review"))
 DEEP_SITE_OUTCOME = envchoice("DEEP_SITE_OUTCOME", "needs_review", ("needs_review", "not_suitable"))
 
+# ---------------------------------------------------------------- retention
+
+# `manage.py purge_submissions` (run daily) deletes submissions, with their decisions, this many
+# days after they were sent. Bounded so that a typo can neither wipe this week nor keep for ever.
+RETENTION_DAYS_RANGE = (30, 3650)
+RETENTION_DAYS = envint("RETENTION_DAYS", 730, low=RETENTION_DAYS_RANGE[0], high=RETENTION_DAYS_RANGE[1])
+
 # ---------------------------------------------------------------- logging
 
 LOGGING = {

@@ -75,10 +75,19 @@ class DecisionAdmin(ReadOnlyAdmin):
 
 @admin.register(AccessLog)
 class AccessLogAdmin(ReadOnlyAdmin):
-    list_display = ("at", "username", "action", "submission_reference", "detail")
+    list_display = ("at", "username", "action", "submission_reference", "detail", "client_address")
     list_filter = ("action",)
-    search_fields = ("submission_reference", "username")
+    search_fields = ("submission_reference", "username", "client_address")
     date_hierarchy = "at"
     show_full_result_count = False
-    fields = ("at", "user", "username", "action", "submission", "submission_reference", "detail")
+    fields = (
+        "at",
+        "user",
+        "username",
+        "action",
+        "submission",
+        "submission_reference",
+        "detail",
+        "client_address",
+    )
     readonly_fields = fields

@@ -7,3 +7,9 @@ class ScreeningConfig(AppConfig):
     name = "screening"
     verbose_name = "Iontophoresis screening"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from screening import signals
+
+        # Log-in, log-out, failures and lockouts go to the audit trail.
+        signals.connect()

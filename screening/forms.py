@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from screening import questions
-from screening.models import DecisionChoice, DecisionStatus, Outcome, ReviewFilter, is_override
+from screening.models import DecisionChoice, DecisionStatus, Outcome, ReviewFilter, as_reference, is_override
 from screening.services import Contact
 
 if TYPE_CHECKING:
@@ -305,3 +305,33 @@ class DecisionForm(forms.Form):
         self.add_error(
             None, ValidationError(self.error_messages["decided_meanwhile"], code="decided_meanwhile")
         )
+
+
+class EraseForm(forms.Form):
+    """Erasing cannot be undone, so it is never one click: the therapist types the reference again."""
+
+    error_messages = {
+        "wrong_reference": _("Nothing was erased: the reference typed was not %(reference)s."),
+    }
+
+    reference = forms.CharField(
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+    def __init__(self, *args: Any, submission: Submission, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.submission = submission
+        self.fields["reference"].label = _("Type %(reference)s to confirm") % {
+            "reference": submission.reference
+        }
+
+    def clean_reference(self) -> str:
+        typed = self.cleaned_data["reference"]
+        if as_reference(typed) != self.submission.reference:
+            raise ValidationError(
+                self.error_messages["wrong_reference"],
+                code="wrong_reference",
+                params={"reference": self.submission.reference},
+            )
+        return typed

@@ -355,6 +355,15 @@ class AccessLog(AppendOnlyModel):
         DECIDE = "decide", _("Decided")
         EXPORT = "export", _("Exported")
         REASSESS = "reassess", _("Re-assessed")
+        ERASE = "erase", _("Erased on request")
+        PURGE = "purge", _("Purged after the retention period")
+        LOGIN = "login", _("Logged in")
+        LOGOUT = "logout", _("Logged out")
+        LOGIN_FAILED = "login_failed", _("Log-in failed")
+        LOCKOUT = "lockout", _("Locked out")
+        TWO_FACTOR_OK = "two_factor_ok", _("Second step passed")
+        TWO_FACTOR_FAILED = "two_factor_failed", _("Second step failed")
+        TWO_FACTOR_ENROLLED = "two_factor_enrolled", _("Authenticator app set up")
 
     at = models.DateTimeField(default=timezone.now, editable=False)
     # Null for actions without an account (a failed login, a management command).
@@ -370,6 +379,9 @@ class AccessLog(AppendOnlyModel):
     submission_reference = models.CharField(max_length=9, blank=True)
     # Codes and counts only: never a name, a date of birth, an answer or a note.
     detail = models.TextField(blank=True)
+    # Only on log-in events (services.ADDRESS_ACTIONS): where a password was tried from is what
+    # tells an attack from a typo, and lifting a lockout needs it. Not kept for anything else.
+    client_address = models.GenericIPAddressField(null=True, blank=True)
 
     class Meta:
         ordering = ["-at", "-id"]

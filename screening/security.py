@@ -32,6 +32,8 @@ REVIEW_PERMISSION = "screening.review_submission"
 SESSION_STARTED_KEY = "security_started_at"
 SESSION_SEEN_KEY = "security_seen_at"
 SESSION_SEEN_GRANULARITY = 60  # seconds
+# Why a user was logged out, when it was not the log-out button; the audit trail records it.
+LOGOUT_REASON_ATTR = "audit_logout_reason"
 
 
 # ---------------------------------------------------------------- client address
@@ -110,10 +112,9 @@ class SessionTimeoutMiddleware:
             now = int(time.time())
             started = request.session.get(SESSION_STARTED_KEY, now)
             seen = request.session.get(SESSION_SEEN_KEY, now)
-            if (
-                now - seen > settings.SESSION_IDLE_TIMEOUT
-                or now - started > settings.SESSION_ABSOLUTE_TIMEOUT
-            ):
+            idle = now - seen > settings.SESSION_IDLE_TIMEOUT
+            if idle or now - started > settings.SESSION_ABSOLUTE_TIMEOUT:
+                setattr(request, LOGOUT_REASON_ATTR, "idle" if idle else "time-limit")
                 logout(request)
                 messages.info(
                     request, _("You were logged out to keep patient data safe. Please log in again.")

@@ -4,18 +4,19 @@ import uuid
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from screening import rules
+from screening import rules, security
 from screening.models import AccessLog, Decision, Submission, new_reference
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
+    from django.http import HttpRequest
 
 
 @dataclass(frozen=True)
@@ -125,15 +126,53 @@ def access_log_record(
     action: AccessLog.Action,
     submission: Submission | None = None,
     detail: str = "",
+    username: str = "",
+    client_address: str | None = None,
 ) -> AccessLog:
-    """The stored audit row. `detail` holds codes and counts only, never patient data."""
+    """The stored audit row. `detail` holds codes and counts only, never patient data.
+
+    `username` names the actor when there is no account: a command, or "(unknown)" for a log-in
+    name that matches none.
+    """
     return AccessLog.objects.create(
         user=user,
-        username=user.get_username() if user else "",
+        username=user.get_username() if user else username,
         action=action,
         submission=submission,
         submission_reference=submission.reference if submission else "",
         detail=detail,
+        client_address=client_address,
+    )
+
+
+# Where a password or a code was tried from is what tells an attack from a typo, and lifting a
+# lockout needs the address; for every other event it would be personal data kept for nothing.
+ADDRESS_ACTIONS = frozenset(
+    {
+        AccessLog.Action.LOGIN,
+        AccessLog.Action.LOGIN_FAILED,
+        AccessLog.Action.LOCKOUT,
+        AccessLog.Action.TWO_FACTOR_FAILED,
+    }
+)
+
+
+def account_event_record(
+    *,
+    action: AccessLog.Action,
+    request: HttpRequest | None,
+    user: AbstractBaseUser | None,
+    username: str = "",
+    detail: str = "",
+) -> AccessLog:
+    """The audit row of a log-in, log-out, failure, lockout or second step; the client's address
+    is kept only for the actions in ADDRESS_ACTIONS."""
+    address = None
+    if request is not None and action in ADDRESS_ACTIONS:
+        found = security.client_address(request)
+        address = found if found != "unknown" else None
+    return access_log_record(
+        user=user, action=action, username=username, detail=detail, client_address=address
     )
 
 
@@ -185,6 +224,77 @@ def decision_record(
         detail=f"decision={decision.pk} choice={choice} outcome={submission.outcome} override={override}",
     )
     return decision
+
+
+@transaction.atomic
+def submission_erase(*, submission: Submission, user: AbstractBaseUser) -> AccessLog:
+    """Deletes one submission and its decisions, at the patient's request, for good.
+
+    The stored ERASE row says who erased which reference, and when; it and the earlier audit rows
+    keep the reference, and nothing else about the patient remains.
+    """
+    entry = access_log_record(
+        user=user,
+        action=AccessLog.Action.ERASE,
+        submission=submission,
+        detail=f"decisions={submission.decisions.count()}",
+    )
+    _submissions_delete([submission.pk])
+    return entry
+
+
+@dataclass(frozen=True)
+class Purge:
+    """What a retention purge deleted, or with dry_run would delete."""
+
+    cutoff: datetime
+    submissions: int
+    decisions: int
+    dry_run: bool
+
+
+PURGE_USERNAME = "manage.py purge_submissions"
+
+
+def submissions_purge(*, older_than: datetime, dry_run: bool = False, batch_size: int = 500) -> Purge:
+    """Deletes every submission sent before `older_than` with its decisions; runs again purge nothing.
+
+    Each batch is its own transaction, so the web app is never held up for long. One PURGE row per
+    run records the counts and the cutoff, and nothing about any patient; dry_run writes nothing.
+    """
+    expired = Submission.objects.filter(created_at__lt=older_than)
+    if dry_run:
+        decisions = Decision.objects.filter(submission__in=expired).count()
+        return Purge(older_than, expired.count(), decisions, dry_run=True)
+    submissions = decisions = 0
+    try:
+        while batch := list(expired.order_by("pk").values_list("pk", flat=True)[:batch_size]):
+            with transaction.atomic():
+                deleted = _submissions_delete(batch)
+            submissions, decisions = submissions + deleted[0], decisions + deleted[1]
+    finally:
+        # Also after a failed batch, for the batches already gone; the next run deletes the rest.
+        access_log_record(
+            user=None,
+            username=PURGE_USERNAME,
+            action=AccessLog.Action.PURGE,
+            detail=f"submissions={submissions} decisions={decisions} "
+            f"cutoff={older_than.astimezone(UTC).isoformat(timespec='seconds')}",
+        )
+    return Purge(older_than, submissions, decisions, dry_run=False)
+
+
+def _submissions_delete(pks: list[int]) -> tuple[int, int]:
+    """Deletes these submissions and their decisions; returns both counts. Audit rows stay.
+
+    Decisions are append-only: their manager refuses to delete them. Erasure on request and the
+    retention purge are the two exceptions, and this is the one place that makes them, explicitly,
+    through the base manager. The audit rows' link becomes NULL; their reference stays.
+    """
+    _total, by_model = Decision._base_manager.filter(submission__in=pks).delete()
+    decisions = by_model.get(Decision._meta.label, 0)
+    _total, by_model = Submission.objects.filter(pk__in=pks).delete()
+    return by_model.get(Submission._meta.label, 0), decisions
 
 
 @dataclass

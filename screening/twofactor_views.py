@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -14,8 +16,13 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 from django_otp import login as otp_login
 from django_otp import user_has_device
+from django_otp.plugins.otp_static.models import StaticDevice
 
-from screening import twofactor
+from screening import services, twofactor
+from screening.models import AccessLog
+
+if TYPE_CHECKING:
+    from django_otp.models import Device
 
 RECOVERY_CODES_SESSION_KEY = "otp_recovery_codes"
 
@@ -34,9 +41,10 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
         confirmed = twofactor.totp_device_confirm(user=request.user, code=form.cleaned_data["code"])
         if confirmed is not None:
             device, codes = confirmed
-            _passed(request, device)
+            _passed(request, device, AccessLog.Action.TWO_FACTOR_ENROLLED)
             request.session[RECOVERY_CODES_SESSION_KEY] = {"codes": codes, "next": _onward(next_url)}
             return redirect("otp-recovery-codes")
+        _failed(request, step="setup")
         form.add_error("code", _wrong_code())
     context = {
         "form": form,
@@ -71,8 +79,9 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         device = twofactor.second_factor_check(user=request.user, code=form.cleaned_data["code"])
         if device is not None:
-            _passed(request, device)
+            _passed(request, device, AccessLog.Action.TWO_FACTOR_OK)
             return redirect(_onward(next_url))
+        _failed(request, step="verify")
         form.add_error("code", _wrong_code())
     return render(request, "registration/otp_verify.html", {"form": form, "next": next_url})
 
@@ -88,10 +97,18 @@ def otp_recovery_codes(request: HttpRequest) -> HttpResponse:
     return render(request, "registration/otp_recovery_codes.html", shown)
 
 
-def _passed(request: HttpRequest, device: object) -> None:
+def _passed(request: HttpRequest, device: Device, action: AccessLog.Action) -> None:
     otp_login(request, device)
     # A new session key for the more trusted session, as django.contrib.auth.login() does.
     request.session.cycle_key()
+    kind = "recovery-code" if isinstance(device, StaticDevice) else "app"
+    services.account_event_record(action=action, request=request, user=request.user, detail=f"device={kind}")
+
+
+def _failed(request: HttpRequest, *, step: str) -> None:
+    services.account_event_record(
+        action=AccessLog.Action.TWO_FACTOR_FAILED, request=request, user=request.user, detail=f"step={step}"
+    )
 
 
 def _wrong_code() -> ValidationError:

@@ -15,4 +15,5 @@ urlpatterns = [
     path("review/export.csv", views.review_export, name="review-export"),
     path("review/<uuid:code>/", views.review_detail, name="review-detail"),
     path("review/<uuid:code>/decide/", views.review_decide, name="review-decide"),
+    path("review/<uuid:code>/erase/", views.review_erase, name="review-erase"),
 ]

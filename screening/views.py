@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from screening import exports, rules, security, services
 from screening.decorators import TherapistRequest, therapist_required
-from screening.forms import DecisionForm, IntakeForm, ReviewFilterForm, new_form_token
+from screening.forms import DecisionForm, EraseForm, IntakeForm, ReviewFilterForm, new_form_token
 from screening.models import AccessLog, Decision, Outcome, Submission
 
 if TYPE_CHECKING:
@@ -165,6 +165,26 @@ def review_decide(request: TherapistRequest, code: uuid.UUID) -> HttpResponse:
 
 
 @therapist_required
+@sensitive_post_parameters("reference")
+@require_POST
+def review_erase(request: TherapistRequest, code: uuid.UUID) -> HttpResponse:
+    submission = _get_submission_for_therapist(request, code, detail="erase form sent")
+    form = EraseForm(request.POST, submission=submission)
+    if not form.is_valid():
+        messages.error(
+            request, EraseForm.error_messages["wrong_reference"] % {"reference": submission.reference}
+        )
+        return redirect("screening:review-detail", code)
+    services.submission_erase(submission=submission, user=request.user)
+    messages.success(
+        request,
+        _("Erased %(reference)s: its answers, contact details and decisions are gone for good.")
+        % {"reference": submission.reference},
+    )
+    return redirect("screening:review-queue")
+
+
+@therapist_required
 @require_GET
 def review_export(request: TherapistRequest) -> StreamingHttpResponse:
     review_filter = ReviewFilterForm(_session_filter_data(request)).review_filter()
@@ -202,6 +222,7 @@ def _render_detail(
         "audit": audit[:AUDIT_ROWS_SHOWN],
         "audit_more": len(audit) > AUDIT_ROWS_SHOWN,
         "conflict": conflict,
+        "erase_form": EraseForm(submission=submission),
     }
     # 409 tells the browser's history and the tests that the decision was not saved.
     return render(request, "screening/detail.html", context, status=409 if conflict else 200)

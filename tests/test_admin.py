@@ -35,17 +35,31 @@ def test_admin_lists_the_audit_trail_but_offers_no_add_change_or_delete(
         {"action": "delete_selected", "_selected_action": [entry.pk], "post": "yes"},
     )
     assert bulk.status_code in (200, 302)
-    assert AccessLog.objects.get().detail == "rows=0"
+    assert AccessLog.objects.get(pk=entry.pk).detail == "rows=0"
+    assert AccessLog.objects.count() == 2  # the export row and admin_client's log-in, none deleted
 
 
 def test_opening_a_submission_in_the_admin_is_logged(admin_client: Client) -> None:
     submission = SubmissionFactory()
     response = admin_client.get(reverse("admin:screening_submission_change", args=[submission.pk]))
     assert response.status_code == 200
-    entry = AccessLog.objects.get()
+    entry = AccessLog.objects.get(action=AccessLog.Action.VIEW)
     assert (entry.username, entry.action, entry.submission, entry.detail) == (
         "admin",
         "view",
         submission,
         "admin",
     )
+
+
+def test_admin_lists_account_events_and_filters_them_by_action(admin_client: Client, therapist: User) -> None:
+    # admin_client's own log-in is the first row; then a wrong password for Thea from one address.
+    Client().post(reverse("login"), {"username": "thea", "password": "wrong"}, REMOTE_ADDR="198.51.100.4")
+    changelist = reverse("admin:screening_accesslog_changelist")
+    listing = admin_client.get(changelist)
+    assert [e.action for e in listing.context["cl"].result_list] == ["login_failed", "login"]
+    assert "198.51.100.4" in listing.content.decode()
+    failed = admin_client.get(changelist, {"action__exact": "login_failed"})
+    assert [(e.username, e.client_address) for e in failed.context["cl"].result_list] == [
+        ("thea", "198.51.100.4")
+    ]

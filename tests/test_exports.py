@@ -107,7 +107,7 @@ def test_each_export_is_logged_with_its_filter_but_not_the_search_words(therapis
     SubmissionFactory(last_name="Reyes")
     therapist_client.post(reverse("screening:review-queue"), {"search": "Reyes", "status": "all"})
     read_csv(therapist_client.get(EXPORT))
-    entry = AccessLog.objects.get()
+    entry = AccessLog.objects.get(action=AccessLog.Action.EXPORT)
     assert (entry.username, entry.action, entry.submission) == ("thea", "export", None)
     assert entry.detail == "rows=1 outcome=any status=all sent=.. search=yes"
     assert "Reyes" not in entry.detail

@@ -87,6 +87,7 @@ def test_the_walk_covers_the_whole_site(submission: Submission) -> None:
     assert "/intake/" in urls
     assert "/intake/result/" in urls
     assert f"/admin/screening/submission/{submission.pk}/change/" in urls
+    assert f"/review/{submission.code}/erase/" in urls
     assert len(urls) == len(set(urls)) > 40
 
 
@@ -108,3 +109,4 @@ def test_no_page_shows_patient_data_to_strangers_or_non_therapists(
             )
             leaks += [f"{method.upper()} {url}: {s}" for s in secrets if s in seen]
     assert leaks == []
+    assert Submission.objects.filter(pk=submission.pk).exists()  # nobody could erase it either
