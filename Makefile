@@ -1,4 +1,5 @@
-# Ionto Screen: `make run` serves the app, `make test` runs every check. See README.md.
+# Ionto Screen: `make run` serves the app, `make test` runs every check, `make serve` runs the
+# production configuration, `make bench` measures it. See README.md.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -8,8 +9,13 @@ PORT ?= 8000
 RUN_ENV := DJANGO_DEBUG=true
 # Tests run with DEBUG off, as production does, with a key that is only for tests.
 TEST_ENV := DJANGO_DEBUG=false DJANGO_SECRET_KEY=test-only-not-secret
+# Production settings on gunicorn; without DJANGO_SECRET_KEY, a key made once for this checkout.
+SERVE_ENV = DJANGO_DEBUG=false \
+	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat .secret-key)}" \
+	DJANGO_ALLOWED_HOSTS="$${DJANGO_ALLOWED_HOSTS:-$(HOST),localhost}" \
+	GUNICORN_BIND="$${GUNICORN_BIND:-$(HOST):$(PORT)}"
 
-.PHONY: run test lint e2e clean
+.PHONY: run serve bench test pytest lint e2e clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,13 +37,32 @@ run: $(VENV)/.run-installed
 	@echo "Serving on http://$(HOST):$(PORT)/  (patients: /intake/, therapists: /accounts/login/)"
 	$(RUN_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+.secret-key: | $(BIN)/python
+	umask 077 && $(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
+
+serve: $(VENV)/.run-installed .secret-key
+	$(SERVE_ENV) $(BIN)/python manage.py migrate --no-input
+	$(SERVE_ENV) $(BIN)/python manage.py collectstatic --no-input --verbosity 0
+	@echo "Serving the production configuration on http://$(HOST):$(PORT)/ (gunicorn.conf.py)"
+	$(SERVE_ENV) $(BIN)/gunicorn --config gunicorn.conf.py
+
+# Seeds its own database, starts gunicorn as `make serve` does, prints a table (bench/run.py).
+bench: $(VENV)/.run-installed
+	$(BIN)/python -m bench.run
+
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
 test: lint
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+	$(MAKE) --no-print-directory pytest
+
+# The pytest suite alone, on whatever DATABASE_URL and REDIS_URL say (.ci/run runs it twice).
+# Pages name hashed static files, so the suite needs collectstatic's manifest.
+pytest: $(VENV)/.dev-installed
+	$(TEST_ENV) $(BIN)/python manage.py collectstatic --no-input --verbosity 0
 	$(TEST_ENV) $(BIN)/pytest
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles test-artifacts .pytest_cache .hypothesis .ruff_cache
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm .secret-key staticfiles test-artifacts .pytest_cache .hypothesis .ruff_cache
