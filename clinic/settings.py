@@ -173,7 +173,9 @@ SESSION_COOKIE_AGE = 60 * 60 * 8
 # when REDIS_URL is set, otherwise a cache in each process's memory (fine for one server only).
 if redis_url := os.getenv("REDIS_URL", "").strip():
     if not redis_url.startswith(("redis://", "rediss://", "unix://")):
-        raise ImproperlyConfigured(f"REDIS_URL must start with redis://, rediss:// or unix://, not {redis_url!r}")
+        raise ImproperlyConfigured(
+            f"REDIS_URL must start with redis://, rediss:// or unix://, not {redis_url!r}"
+        )
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
