@@ -68,7 +68,9 @@ def submission_create(
     if form_token and (earlier := Submission.objects.filter(form_token=form_token).first()):
         return earlier
     submission = submission_build(answers=answers, contact=contact, language=language, form_token=form_token)
-    submission.full_clean()
+    # Uniqueness is left to the database: a check here races with a concurrent double submit
+    # (which would fail as a ValidationError); the IntegrityError below settles every clash.
+    submission.full_clean(validate_unique=False)
     for _attempt in range(2):
         try:
             with transaction.atomic():
