@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
+from django.contrib.auth.models import AnonymousUser
+from django.db import InterfaceError, OperationalError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -19,12 +22,17 @@ RESULT_SESSION_KEY = "screening_result"
 # How long after sending the note stays readable in the same browser visit.
 RESULT_VISIBLE_FOR = timedelta(hours=1)
 
+logger = logging.getLogger(__name__)
+
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "screening/home.html")
 
 
+# Not one request-wide transaction: the submit opens its own, so that when the database fails
+# the transaction is already rolled back and this view can still answer with the 503 page.
+@transaction.non_atomic_requests
 @never_cache
 @sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
@@ -32,17 +40,10 @@ def intake(request: HttpRequest) -> HttpResponse:
     form = IntakeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if form.is_valid():
-            submission = services.submission_create(
-                answers=form.to_answers(),
-                contact=form.contact(),
-                language=get_language() or "en",
-                form_token=form.token_uuid(),
-            )
-            request.session.cycle_key()
-            request.session[RESULT_SESSION_KEY] = {
-                "code": str(submission.code),
-                "at": timezone.now().isoformat(),
-            }
+            try:
+                _submit(request, form)
+            except (OperationalError, InterfaceError) as exc:
+                return _unavailable(request, form, exc)
             return redirect("screening:result")
         if form.has_error("form_token"):
             form.data = form.data.copy()
@@ -50,6 +51,30 @@ def intake(request: HttpRequest) -> HttpResponse:
     return render(
         request, "screening/intake.html", {"form": form, "errors": form.is_bound and form.error_summary()}
     )
+
+
+def _submit(request: HttpRequest, form: IntakeForm) -> None:
+    # The submission and the session that lets this browser read its note are stored together
+    # or not at all.
+    with transaction.atomic():
+        submission = services.submission_create(
+            answers=form.to_answers(),
+            contact=form.contact(),
+            language=get_language() or "en",
+            form_token=form.token_uuid(),
+        )
+        request.session[RESULT_SESSION_KEY] = {"code": str(submission.code), "at": timezone.now().isoformat()}
+        request.session.cycle_key()
+
+
+def _unavailable(request: HttpRequest, form: IntakeForm, exc: Exception) -> HttpResponse:
+    """The answers, back in the form with the same token, so sending again stores them once."""
+    logger.warning("Intake submit failed, database unavailable: %s: %s", type(exc).__name__, exc)
+    # The page must not touch the database: no user or messages, which would read the session.
+    context = {"form": form, "user": AnonymousUser(), "messages": ()}
+    response = render(request, "screening/intake_unavailable.html", context, status=503)
+    response["Retry-After"] = "30"
+    return response
 
 
 @never_cache
