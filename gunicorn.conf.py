@@ -46,3 +46,7 @@ preload_app = True
 
 accesslog = "-"
 errorlog = "-"
+
+# gunicorn 25+ opens a control socket in the home directory by default; several servers on one
+# machine (the live tests, the bench, `make serve`) would fight over it, and nothing here uses it.
+control_socket_disable = True
