@@ -135,7 +135,11 @@ def _assert_calm_503_with_every_answer(response: Any, sent: dict[str, Any]) -> F
 def test_submit_while_another_connection_holds_the_lock_gets_a_calm_503_that_keeps_every_answer(
     client: Client,
 ) -> None:
-    sent = form_data(body_area="knee", date_of_birth="1970-03-25", skin_sensitivity=["tape_or_adhesive", "eczema_or_psoriasis"])
+    sent = form_data(
+        body_area="knee",
+        date_of_birth="1970-03-25",
+        skin_sensitivity=["tape_or_adhesive", "eczema_or_psoriasis"],
+    )
     with write_lock_held():
         again = _assert_calm_503_with_every_answer(client.post(INTAKE, sent), sent)
         assert Submission.objects.count() == 0
