@@ -48,7 +48,7 @@ serve: $(VENV)/.run-installed .secret-key
 
 # Seeds its own database, starts gunicorn as `make serve` does, prints a table (bench/run.py).
 bench: $(VENV)/.run-installed
-	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
