@@ -1,8 +1,10 @@
 """A small HTTP client for our own server on 127.0.0.1, used by bench/run.py and the live tests.
 
 It keeps cookies and sends a form as a browser would: the checked boxes and filled inputs of the
-page it was given. Standard library only, one connection per request (gunicorn's sync workers
-close each connection anyway).
+page it was given. It also plays the TLS proxy of a deployment (README.md): every request says
+X-Forwarded-Proto: https, which gunicorn trusts from 127.0.0.1, so Django sees HTTPS as in
+production (secure cookies, the CSRF origin check against https://). Standard library only, one
+connection per request (gunicorn's sync workers close each connection anyway).
 """
 
 from __future__ import annotations
@@ -76,7 +78,9 @@ class Browser:
     ) -> Response:
         conn = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
         try:
-            sent = dict(headers or {})
+            sent = {"X-Forwarded-Proto": "https", **(headers or {})}
+            if method == "POST":
+                sent.setdefault("Origin", f"https://{self.host}:{self.port}")
             if self.cookies:
                 sent["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
             conn.request(method, path, body=body, headers=sent)

@@ -1,5 +1,6 @@
 """The production configuration under concurrent patients: a real gunicorn (gunicorn.conf.py) on the
-test database, driven over HTTP on 127.0.0.1. Marked slow; `make test` and CI run them."""
+test database, driven over HTTP on 127.0.0.1 with the TLS proxy's X-Forwarded-Proto (bench/client.py),
+so Django sees HTTPS as in a deployment. Marked slow; `make test` and CI run them."""
 
 from __future__ import annotations
 
