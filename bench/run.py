@@ -267,6 +267,10 @@ def main() -> int:
         "DJANGO_SECRET_KEY": "bench-only-not-secret-" + "x" * 40,
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "BENCH_FLOOR_VIEW": "true",
+        # Main's hardening (issue 6), once merged: every simulated patient is 127.0.0.1, and the
+        # demo therapist has no second factor.
+        "INTAKE_RATE_LIMIT": "100000",
+        "REQUIRE_2FA": "false",
     }
     os.environ.update(env)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clinic.settings")

@@ -41,6 +41,8 @@ def server(django_db_setup: None, tmp_path_factory: pytest.TempPathFactory) -> I
         "DJANGO_SECRET_KEY": settings.SECRET_KEY,
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DJANGO_STATIC_ROOT": str(settings.STATIC_ROOT),
+        # Main's per-address intake limit (issue 6), once merged: every patient here is 127.0.0.1.
+        "INTAKE_RATE_LIMIT": "100000",
     }
     with Gunicorn(env, tmp_path_factory.mktemp("gunicorn") / "gunicorn.log") as running:
         yield running
