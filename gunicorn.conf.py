@@ -33,7 +33,6 @@ workers = _whole_number("WEB_CONCURRENCY", 2 * _cpu_count() + 1)
 # default) and then gets the 503 page; the worker timeout leaves room for that page to be sent.
 timeout = _whole_number("DATABASE_TIMEOUT", 10) + 20
 graceful_timeout = 30
-keepalive = 5
 
 # Recycle workers now and then, so a slow leak cannot grow for ever; jitter keeps them from all
 # restarting at once.
