@@ -1,4 +1,5 @@
-# Ionto Screen: `make run` serves the app, `make test` runs every check. See README.md.
+# Ionto Screen: `make run` serves the app, `make test` runs every check, `make serve` runs the
+# production configuration, `make bench` measures it. See README.md.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -11,7 +12,14 @@ TEST_ENV := DJANGO_DEBUG=false DJANGO_SECRET_KEY=test-only-not-secret
 # The browser tests drive Debian's Chromium, never a downloaded one (tests/e2e/conftest.py).
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test lint e2e css messages clean
+
+# Production settings on gunicorn; without DJANGO_SECRET_KEY, a key made once for this checkout.
+SERVE_ENV = DJANGO_DEBUG=false \
+	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat .secret-key)}" \
+	DJANGO_ALLOWED_HOSTS="$${DJANGO_ALLOWED_HOSTS:-$(HOST),localhost}" \
+	GUNICORN_BIND="$${GUNICORN_BIND:-$(HOST):$(PORT)}"
+
+.PHONY: run serve bench test pytest lint e2e css messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +41,19 @@ run: $(VENV)/.run-installed
 	@echo "Serving on http://$(HOST):$(PORT)/  (patients: /intake/, therapists: /accounts/login/)"
 	$(RUN_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+.secret-key: | $(BIN)/python
+	umask 077 && $(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
+
+serve: $(VENV)/.run-installed .secret-key
+	$(SERVE_ENV) $(BIN)/python manage.py migrate --no-input
+	$(SERVE_ENV) $(BIN)/python manage.py collectstatic --no-input --verbosity 0
+	@echo "Serving the production configuration on http://$(HOST):$(PORT)/ (gunicorn.conf.py)"
+	$(SERVE_ENV) $(BIN)/gunicorn --config gunicorn.conf.py
+
+# Seeds its own database, starts gunicorn as `make serve` does, prints a table (bench/run.py).
+bench: $(VENV)/.run-installed
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -40,8 +61,14 @@ lint: $(VENV)/.dev-installed
 
 test: lint
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+	$(MAKE) --no-print-directory pytest
+
+# The pytest suite alone, on whatever DATABASE_URL and REDIS_URL say (.ci/run runs it twice).
+# Pages name hashed static files, so the suite needs collectstatic's manifest.
+pytest: $(VENV)/.dev-installed
 	@if [ -x $(CHROMIUM) ]; then echo "Browser tests: on, with $(CHROMIUM)."; \
 	else echo "*** Browser tests: SKIPPED, $(CHROMIUM) not found. Install it with: apt-get install -y chromium ***"; fi
+	$(TEST_ENV) $(BIN)/python manage.py collectstatic --no-input --verbosity 0
 	$(TEST_ENV) $(BIN)/pytest
 
 # Only the browser tests; screenshots go to test-artifacts/screenshots/ (or E2E_ARTIFACTS).
@@ -62,4 +89,4 @@ messages: $(VENV)/.dev-installed
 	$(RUN_ENV) $(BIN)/python manage.py compilemessages --ignore=node_modules --ignore=.venv
 
 clean:
-	rm -rf $(VENV) node_modules db.sqlite3 staticfiles test-artifacts .pytest_cache .hypothesis .ruff_cache
+	rm -rf $(VENV) node_modules db.sqlite3 db.sqlite3-wal db.sqlite3-shm .secret-key staticfiles test-artifacts .pytest_cache .hypothesis .ruff_cache

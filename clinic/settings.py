@@ -6,7 +6,9 @@ names the variable.
 
 from __future__ import annotations
 
+import hashlib
 import os
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -76,6 +78,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files straight after security headers, before sessions: a stylesheet needs no session.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -107,14 +111,44 @@ TEMPLATES = [
 
 # ---------------------------------------------------------------- database
 
+# How long the app waits on the database (a lock, a busy SQLite file, a slow statement, a new
+# connection) before the patient gets the calm "please send again" page. gunicorn.conf.py gives
+# workers 20 s more than this, so that page is always reached before a worker is killed.
+DATABASE_TIMEOUT = envint("DATABASE_TIMEOUT", 10, low=1, high=600)
+DATABASE_CONN_MAX_AGE = envint("DATABASE_CONN_MAX_AGE", 600, low=0, high=86400)
+
 DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "db.sqlite3"}}
 if database_url := os.getenv("DATABASE_URL", "").strip():
     try:
-        DATABASES["default"] = dj_database_url.parse(database_url, conn_max_age=600, conn_health_checks=True)
+        DATABASES["default"] = dj_database_url.parse(database_url)
     except ValueError as exc:
         raise ImproperlyConfigured(f"DATABASE_URL is not a database URL we can use: {exc}") from None
+_db = DATABASES["default"]
+# Reuse each worker's connection, and check it is still alive before a request uses it.
+_db["CONN_MAX_AGE"] = DATABASE_CONN_MAX_AGE
+_db["CONN_HEALTH_CHECKS"] = True
 # Nothing is ever half-saved: each request is one transaction.
-DATABASES["default"]["ATOMIC_REQUESTS"] = True
+_db["ATOMIC_REQUESTS"] = True
+_db_options = _db.setdefault("OPTIONS", {})
+if _db["ENGINE"] == "django.db.backends.postgresql":
+    _db_options.setdefault("connect_timeout", DATABASE_TIMEOUT)
+    _ms = DATABASE_TIMEOUT * 1000
+    _db_options.setdefault("options", f"-c statement_timeout={_ms} -c lock_timeout={_ms}")
+elif _db["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets readers work while one writer writes; IMMEDIATE takes the write lock when a
+    # transaction starts, so two submits queue behind the busy timeout instead of one failing
+    # with "database is locked" when it tries to upgrade a read lock.
+    _db_options.setdefault("transaction_mode", "IMMEDIATE")
+    _db_options.setdefault("timeout", DATABASE_TIMEOUT)
+    _db_options.setdefault("init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL")
+    # Tests use a file, as production does, not SQLite's in-memory default: locking, WAL and the
+    # live gunicorn tests need a database other processes can open. One per checkout.
+    _checkout = hashlib.sha256(str(BASE_DIR).encode()).hexdigest()[:12]
+    _db.setdefault("TEST", {}).setdefault(
+        "NAME", Path(tempfile.gettempdir()) / f"ionto-test-{_checkout}.sqlite3"
+    )
+else:
+    raise ImproperlyConfigured("DATABASE_URL must be a postgres:// or sqlite:// URL")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # ---------------------------------------------------------------- auth and sessions
@@ -137,6 +171,27 @@ CSRF_COOKIE_SECURE = not DEBUG
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_AGE = 60 * 60 * 8
 
+# ---------------------------------------------------------------- cache
+
+# Rate limits, login lockouts and anything else app servers must share live in the cache: Redis
+# when REDIS_URL is set, otherwise a cache in each process's memory (fine for one server only).
+if redis_url := os.getenv("REDIS_URL", "").strip():
+    if not redis_url.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(
+            f"REDIS_URL must start with redis://, rediss:// or unix://, not {redis_url!r}"
+        )
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_url,
+            "KEY_PREFIX": "ionto",
+            # A stalled Redis must not hold a patient's request for long.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ionto"}}
+
 # ---------------------------------------------------------------- i18n
 
 LANGUAGE_CODE = "en"
@@ -155,7 +210,12 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.getenv("DJANGO_STATIC_ROOT", "").strip() or BASE_DIR / "staticfiles")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # collectstatic writes hashed names (cacheable for ever) and gzip copies; WhiteNoise serves them.
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -178,6 +238,12 @@ DEEP_SITE_OUTCOME = envchoice("DEEP_SITE_OUTCOME", "needs_review", ("needs_revie
 # days after they were sent. Bounded so that a typo can neither wipe this week nor keep for ever.
 RETENTION_DAYS_RANGE = (30, 3650)
 RETENTION_DAYS = envint("RETENTION_DAYS", 730, low=RETENTION_DAYS_RANGE[0], high=RETENTION_DAYS_RANGE[1])
+
+# ---------------------------------------------------------------- benchmark
+
+# Only `make bench` sets this: it routes the bench's minimal comparison view (bench/urls.py).
+if envbool("BENCH_FLOOR_VIEW", "false"):
+    ROOT_URLCONF = "bench.urls"
 
 # ---------------------------------------------------------------- logging
 
@@ -278,10 +344,8 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-# Lockouts and the intake rate limit count in the default cache. In production every worker must
-# share it, so set REDIS_URL; without it each process counts on its own (fine for one dev server).
-if redis_url := os.getenv("REDIS_URL", "").strip():
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}}
+# Lockouts and the intake rate limit count in the default cache (see "cache" above): in
+# production every worker must share it, so set REDIS_URL.
 
 # Therapist log-in: django-axes locks a username from one address after repeated failures.
 AUTHENTICATION_BACKENDS = [

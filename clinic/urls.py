@@ -6,6 +6,8 @@ from django.urls import include, path
 
 from screening import twofactor_views
 
+handler500 = "screening.views.server_error"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

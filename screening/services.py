@@ -74,7 +74,10 @@ def submission_create(
     if form_token and (earlier := Submission.objects.filter(form_token=form_token).first()):
         return earlier
     submission = submission_build(answers=answers, contact=contact, language=language, form_token=form_token)
-    submission.full_clean()
+    # Uniqueness and the check constraints are left to the database, which enforces them on the
+    # INSERT: checking first costs a query each, and the uniqueness check races with a concurrent
+    # double submit (failing as a ValidationError); the IntegrityError below settles every clash.
+    submission.full_clean(validate_unique=False, validate_constraints=False)
     for _attempt in range(2):
         try:
             with transaction.atomic():

@@ -2,19 +2,26 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
+import sys
 import uuid
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
+from django.contrib.auth.context_processors import PermWrapper
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import InterfaceError, OperationalError, transaction
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -27,6 +34,10 @@ from screening.models import AccessLog, Decision, Outcome, Submission
 if TYPE_CHECKING:
     from django.core.paginator import Page
 
+# Context for pages shown while the database is down: no user, permissions or messages, which
+# would read the session from it.
+_NO_DATABASE = {"user": AnonymousUser(), "perms": PermWrapper(AnonymousUser()), "messages": ()}
+
 # The session key that lets this browser, and only this one, read its own note.
 RESULT_SESSION_KEY = "screening_result"
 # How long after sending the note stays readable in the same browser visit.
@@ -36,12 +47,17 @@ REVIEW_FILTER_SESSION_KEY = "review_filter"
 QUEUE_PAGE_SIZE = 25
 AUDIT_ROWS_SHOWN = 50
 
+logger = logging.getLogger(__name__)
+
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "screening/home.html")
 
 
+# Not one request-wide transaction: the submit opens its own, so that when the database fails
+# the transaction is already rolled back and this view can still answer with the 503 page.
+@transaction.non_atomic_requests
 @never_cache
 @sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
@@ -54,17 +70,10 @@ def intake(request: HttpRequest) -> HttpResponse:
         return render(request, "screening/intake.html", context, status=429)
     if request.method == "POST":
         if form.is_valid():
-            submission = services.submission_create(
-                answers=form.to_answers(),
-                contact=form.contact(),
-                language=get_language() or "en",
-                form_token=form.token_uuid(),
-            )
-            request.session.cycle_key()
-            request.session[RESULT_SESSION_KEY] = {
-                "code": str(submission.code),
-                "at": timezone.now().isoformat(),
-            }
+            try:
+                _submit(request, form)
+            except (OperationalError, InterfaceError) as exc:
+                return _unavailable(request, form, exc)
             return redirect("screening:result")
         if form.has_error("form_token"):
             form.data = form.data.copy()
@@ -72,6 +81,45 @@ def intake(request: HttpRequest) -> HttpResponse:
     return render(
         request, "screening/intake.html", {"form": form, "errors": form.is_bound and form.error_summary()}
     )
+
+
+def _submit(request: HttpRequest, form: IntakeForm) -> None:
+    # The submission and the session that lets this browser read its note are stored together
+    # or not at all.
+    with transaction.atomic():
+        submission = services.submission_create(
+            answers=form.to_answers(),
+            contact=form.contact(),
+            language=get_language() or "en",
+            form_token=form.token_uuid(),
+        )
+        request.session[RESULT_SESSION_KEY] = {"code": str(submission.code), "at": timezone.now().isoformat()}
+        request.session.cycle_key()
+
+
+def _unavailable(request: HttpRequest, form: IntakeForm, exc: Exception) -> HttpResponse:
+    """The answers, back in the form with the same token, so sending again stores them once."""
+    logger.warning("Intake submit failed, database unavailable: %s: %s", type(exc).__name__, exc)
+    # The page must not touch the database: no user or messages, which would read the session.
+    response = render(
+        request, "screening/intake_unavailable.html", {"form": form, **_NO_DATABASE}, status=503
+    )
+    response["Retry-After"] = "30"
+    return response
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: a database outage anywhere in the request (a middleware reading the session, say)
+    still gets the calm 503, and a questionnaire being sent still comes back with every answer."""
+    exc = sys.exc_info()[1]
+    if not isinstance(exc, OperationalError | InterfaceError):
+        return defaults.server_error(request)
+    if request.method == "POST" and request.path == reverse("screening:intake"):
+        return _unavailable(request, IntakeForm(request.POST), exc)
+    logger.warning("Request failed, database unavailable: %s", type(exc).__name__)
+    response = render(request, "503.html", _NO_DATABASE, status=503)
+    response["Retry-After"] = "30"
+    return response
 
 
 @never_cache

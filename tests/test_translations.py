@@ -28,6 +28,12 @@ PATIENT_TEMPLATES = (
     "screening/intake.html",
     "screening/result.html",
     "screening/result_gone.html",
+    "screening/intake_unavailable.html",
+    "400.html",
+    "403.html",
+    "404.html",
+    "500.html",
+    "503.html",
 )
 
 

@@ -66,7 +66,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def _plain_http_live_server() -> Iterator[None]:
     # live_server builds its middleware once, when it starts, and serves plain http: the HTTPS
     # redirect of production (tested on its own in test_security_settings) must be off before then.
-    with override_settings(SECURE_SSL_REDIRECT=False):
+    # It also serves static files from their source folders, which know no hashed names: pages name
+    # them plainly here (the hashed, compressed files are tested through gunicorn in test_live_gunicorn).
+    storages = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    with override_settings(SECURE_SSL_REDIRECT=False, STORAGES=storages):
         yield
 
 

@@ -1,0 +1,330 @@
+"""`make bench`: intake throughput against a minimal Django view, and the therapist queue's latency.
+
+One run, one server: seeds a fresh database, starts gunicorn with gunicorn.conf.py (the production
+configuration, BENCH_FLOOR_VIEW added) on 127.0.0.1, drives it with threads over http.client,
+and prints a table and the ratios. Every load is bounded in time and in count.
+
+    python -m bench.run [--database-url URL] [--seconds S] [--rounds N]
+
+BENCH_DATABASE_URL (or --database-url) picks the database; it is dropped and created afresh, so
+its name must contain "bench". Default: an SQLite file under test-artifacts/bench/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+from bench.client import Browser
+from bench.server import BASE_DIR, Gunicorn
+
+WORK_DIR = BASE_DIR / "test-artifacts" / "bench"
+INTAKE = "/intake/"
+FLOOR = "/bench/floor/"
+QUEUE = "/review/"
+DEMO_LOGIN = {"username": "demo", "password": "demo-therapist-2026"}
+CLIENT_COUNTS = (4, 16)
+QUEUE_SIZES = (100, 100_000)
+# Per measurement: whichever comes first, the time limit or this many flows.
+MAX_FLOWS = 20_000
+TOKENS = re.compile(r'name="(csrfmiddlewaretoken|form_token)" value="([^"]+)"')
+
+Flow = Callable[[], None]
+
+
+@dataclass
+class Sample:
+    """Latencies (seconds) of completed flows, errors, and the seconds they took together."""
+
+    latencies: list[float] = field(default_factory=list)
+    errors: int = 0
+    seconds: float = 0.0
+
+    def add(self, other: Sample) -> None:
+        self.latencies += other.latencies
+        self.errors += other.errors
+        self.seconds += other.seconds
+
+    @property
+    def per_second(self) -> float:
+        return len(self.latencies) / self.seconds if self.seconds else 0.0
+
+    def percentile(self, p: int) -> float:
+        if len(self.latencies) < 2:
+            return self.latencies[0] if self.latencies else float("nan")
+        return statistics.quantiles(self.latencies, n=100, method="inclusive")[p - 1]
+
+
+# ---------------------------------------------------------------- the flows
+
+
+def _answer_sets(n: int) -> list[dict[str, Any]]:
+    """Varied, valid answers from seed_demo's generator, with contact details and consent."""
+    from screening.management.commands.seed_demo import FIRST_NAMES, LAST_NAMES, synthetic_answers
+
+    rng = random.Random(2026)
+    sets = []
+    for i in range(n):
+        answers = synthetic_answers(rng, date.today())
+        first, last = FIRST_NAMES[i % len(FIRST_NAMES)], LAST_NAMES[i % len(LAST_NAMES)]
+        sets.append(
+            {**answers, "first_name": first, "last_name": last, "phone": "(555) 010-1234", "consent": "on"}
+        )
+    return sets
+
+
+def submit_flow(server: Gunicorn, form_path: str, answer_sets: list[dict[str, Any]]) -> Flow:
+    """A new visitor: GET the form, POST answers with the page's tokens, follow the redirect to the note."""
+    counter = iter(range(sys.maxsize))
+
+    def flow() -> None:
+        browser = server.browser()
+        page = browser.get(form_path)
+        if page.status != 200:
+            raise RuntimeError(f"GET {form_path}: {page.status}")
+        answers = answer_sets[next(counter) % len(answer_sets)]
+        sent = browser.post(form_path, {**answers, **dict(TOKENS.findall(page.text))})
+        if sent.status != 302:
+            raise RuntimeError(f"POST {form_path}: {sent.status}")
+        note = browser.get(sent.headers["Location"])
+        if note.status != 200 or b'data-testid="reference"' not in note.body:
+            raise RuntimeError(f"GET note: {note.status}")
+
+    return flow
+
+
+def run_load(flow: Flow, clients: int, seconds: float, max_flows: int = MAX_FLOWS) -> Sample:
+    """`clients` threads running the flow back to back, until the time or max_flows is reached."""
+    sample = Sample()
+    lock = threading.Lock()
+    started = time.perf_counter()
+    stop_at = started + seconds
+
+    def client() -> None:
+        while time.perf_counter() < stop_at:
+            with lock:
+                if len(sample.latencies) + sample.errors >= max_flows:
+                    return
+            begun = time.perf_counter()
+            try:
+                flow()
+            except Exception as exc:  # counted and reported, never hidden
+                with lock:
+                    sample.errors += 1
+                    if sample.errors <= 3:
+                        print(f"  error: {exc}", file=sys.stderr)
+                continue
+            with lock:
+                sample.latencies.append(time.perf_counter() - begun)
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    sample.seconds = time.perf_counter() - started
+    return sample
+
+
+# ---------------------------------------------------------------- the queue
+
+
+def queue_exists(server: Gunicorn) -> bool:
+    return server.browser().get(QUEUE).status != 404
+
+
+def therapist(server: Gunicorn) -> Browser:
+    """A browser logged in as the demo therapist."""
+    browser = server.browser()
+    login = f"/accounts/login/?next={QUEUE}"
+    page = browser.get(login)
+    tokens = dict(TOKENS.findall(page.text))
+    answer = browser.post(login, {**DEMO_LOGIN, **tokens, "next": QUEUE})
+    if answer.status != 302 or browser.get(QUEUE).status != 200:
+        raise RuntimeError(f"could not log in as the demo therapist (login answered {answer.status})")
+    return browser
+
+
+def queue_latency(server: Gunicorn, seconds: float, requests: int = 300) -> Sample:
+    """One therapist reloading the queue, one request after another."""
+    browser = therapist(server)
+
+    def flow() -> None:
+        if (status := browser.get(QUEUE).status) != 200:
+            raise RuntimeError(f"GET {QUEUE}: {status}")
+
+    run_load(flow, 1, seconds, max_flows=20)  # warm-up, not counted
+    return run_load(flow, 1, seconds, max_flows=requests)
+
+
+# ---------------------------------------------------------------- the database
+
+
+def fresh_database(url: str) -> None:
+    parsed = urlparse(url)
+    if parsed.scheme == "sqlite":
+        path = Path(parsed.path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+            leftover.unlink(missing_ok=True)
+        return
+    import psycopg
+
+    name = parsed.path.lstrip("/")
+    if "bench" not in name:
+        raise SystemExit(f"The bench drops and recreates its database; {name!r} does not contain 'bench'.")
+    with psycopg.connect(url.replace(f"/{name}", "/postgres", 1), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def manage(env: dict[str, str], *args: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=BASE_DIR,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode:
+        raise SystemExit(f"manage.py {' '.join(args)} failed:\n{done.stderr}")
+    return done.stdout
+
+
+def submission_count(env: dict[str, str]) -> int:
+    out = manage(
+        env, "shell", "-c", "from screening.models import Submission; print(Submission.objects.count())"
+    )
+    return int(out.strip().splitlines()[-1])
+
+
+# ---------------------------------------------------------------- the report
+
+
+def _row(label: str, clients: int, s: Sample) -> str:
+    return (
+        f"{label:<42}{clients:>8}{s.per_second:>9.1f}{s.percentile(50) * 1000:>9.1f}"
+        f"{s.percentile(95) * 1000:>9.1f}{len(s.latencies):>7}{s.errors:>7}"
+    )
+
+
+def print_report(header: str, loads: dict[tuple[str, int], Sample], queues: dict[int, Sample] | None) -> None:
+    print()
+    print(header)
+    print(f"{'':<42}{'clients':>8}{'flows/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'flows':>7}{'errors':>7}")
+    names = {"floor": "minimal view (floor): GET, POST, GET", "intake": "intake: GET, POST, GET"}
+    for clients in CLIENT_COUNTS:
+        for kind in ("floor", "intake"):
+            print(_row(names[kind], clients, loads[kind, clients]))
+    if queues is None:
+        print("queue: not available")
+    else:
+        for size, s in queues.items():
+            print(_row(f"queue {QUEUE} with {size:,} submissions", 1, s))
+    print()
+    for clients in CLIENT_COUNTS:
+        ratio = loads["intake", clients].per_second / loads["floor", clients].per_second
+        verdict = "meets" if ratio >= 0.8 else "BELOW"
+        print(f"intake / floor throughput, {clients:>2} clients: {ratio:5.2f}  ({verdict} the 0.8 target)")
+    if queues is not None:
+        small, large = (queues[n] for n in QUEUE_SIZES)
+        for p in (50, 95):
+            ratio = large.percentile(p) / small.percentile(p)
+            verdict = "meets" if ratio <= 1.5 else "ABOVE"
+            print(f"queue p{p} latency, 100,000 / 100 submissions: {ratio:5.2f}  ({verdict} the 1.5 target)")
+
+
+# ---------------------------------------------------------------- main
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--database-url", default=os.getenv("BENCH_DATABASE_URL", ""))
+    parser.add_argument("--seconds", type=float, default=3.0, help="per view, client count and round (3)")
+    parser.add_argument("--rounds", type=int, default=4, help="floor and intake alternate this often (4)")
+    args = parser.parse_args()
+
+    WORK_DIR.mkdir(parents=True, exist_ok=True)
+    database_url = args.database_url or f"sqlite:///{WORK_DIR / 'bench.sqlite3'}"
+    env = {
+        "DATABASE_URL": database_url,
+        "DJANGO_DEBUG": "false",
+        "DJANGO_SECRET_KEY": "bench-only-not-secret-" + "x" * 40,
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "BENCH_FLOOR_VIEW": "true",
+        # Main's hardening (issue 6), once merged: every simulated patient is 127.0.0.1, and the
+        # demo therapist has no second factor.
+        "INTAKE_RATE_LIMIT": "100000",
+        "REQUIRE_2FA": "false",
+    }
+    os.environ.update(env)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clinic.settings")
+    import django
+
+    django.setup()
+
+    engine = "PostgreSQL" if database_url.startswith("postgres") else "SQLite"
+    where = urlparse(database_url).path.rsplit("/", 1)[-1]
+    print(f"Preparing a fresh {engine} database {where} (migrate, collectstatic, seed_demo) ...", flush=True)
+    fresh_database(database_url)
+    manage(env, "migrate", "--no-input")
+    manage(env, "collectstatic", "--no-input", "--verbosity", "0")
+    manage(env, "seed_demo", "--submissions", str(QUEUE_SIZES[0]))
+    answer_sets = _answer_sets(500)
+
+    log = WORK_DIR / "gunicorn.log"
+    log.unlink(missing_ok=True)
+    with Gunicorn(env, log) as server:
+        flows = {
+            kind: submit_flow(server, path, answer_sets)
+            for kind, path in (("floor", FLOOR), ("intake", INTAKE))
+        }
+        for flow in flows.values():
+            run_load(flow, max(CLIENT_COUNTS), 2)  # warm-up, not counted
+        workers = len(re.findall(r"Booting worker", log.read_text()))
+        print(f"gunicorn on 127.0.0.1:{server.port}, {workers} workers (log: {log})")
+
+        has_queue = queue_exists(server)
+        queues: dict[int, Sample] | None = {} if has_queue else None
+        if queues is not None:
+            queues[QUEUE_SIZES[0]] = queue_latency(server, args.seconds * 2)
+
+        loads: dict[tuple[str, int], Sample] = {}
+        for clients in CLIENT_COUNTS:
+            for n in range(1, args.rounds + 1):
+                for kind, flow in flows.items():
+                    print(f"  {kind:>6}, {clients:>2} clients, round {n} of {args.rounds} ...", flush=True)
+                    loads.setdefault((kind, clients), Sample()).add(run_load(flow, clients, args.seconds))
+
+        if queues is not None:
+            missing = QUEUE_SIZES[1] - submission_count(env)
+            print(f"Seeding {missing:,} more submissions for the queue at {QUEUE_SIZES[1]:,} ...", flush=True)
+            manage(env, "seed_demo", "--submissions", str(missing))
+            queues[QUEUE_SIZES[1]] = queue_latency(server, args.seconds * 2)
+
+    header = (
+        f"Ionto Screen bench: gunicorn.conf.py, {workers} sync workers, {engine}, {os.cpu_count()} CPUs, "
+        f"{args.rounds} x {args.seconds:g} s per row, load average at end {os.getloadavg()[0]:.1f}"
+    )
+    print_report(header, loads, queues)
+    errors = sum(s.errors for s in loads.values()) + sum(s.errors for s in (queues or {}).values())
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
