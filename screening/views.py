@@ -167,7 +167,7 @@ def review_queue(request: TherapistRequest) -> HttpResponse:
         return redirect("screening:review-queue")
     review_filter = form.review_filter()
     # The outcome tallies ignore the outcome filter, and give the paginator its total for free.
-    counts = Submission.objects.filtered(review_filter.without_outcome()).outcome_counts()
+    counts = Submission.objects.outcome_counts(review_filter)
     total = counts[review_filter.outcome] if review_filter.outcome else sum(counts.values())
     paginator = _QueuePaginator(Submission.objects.for_queue(review_filter), QUEUE_PAGE_SIZE, count=total)
     context = {
