@@ -127,7 +127,7 @@ class SubmissionQuerySet(models.QuerySet):
             )
             tallies = SubmissionTally.objects.filter(decided__in=decided)
             rows = tallies.order_by().values_list("outcome").annotate(n=Sum("count"))
-        counts.update({outcome: n for outcome, n in rows})
+        counts.update({outcome: int(n) for outcome, n in rows})  # PostgreSQL's SUM is a decimal
         return counts
 
 
