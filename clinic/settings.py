@@ -191,6 +191,16 @@ if redis_url := os.getenv("REDIS_URL", "").strip():
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ionto"}}
+# Rendered template fragments ({% cache %}: the empty questionnaire) stay in each process's memory,
+# never in Redis: they are cheap to rebuild, the same on every server, and a deploy restarts the
+# processes, so no fragment outlives the code that made it. With DEBUG (`make run`) nothing is
+# kept: the development server reloads templates and translations without restarting.
+CACHES["template_fragments"] = {
+    "BACKEND": "django.core.cache.backends.dummy.DummyCache"
+    if DEBUG
+    else "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "ionto-fragments",
+}
 
 # ---------------------------------------------------------------- i18n
 

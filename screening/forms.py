@@ -1,19 +1,26 @@
 from __future__ import annotations
 
+import functools
+import hashlib
 import re
 import uuid
 from datetime import date
+from importlib.metadata import version
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import crispy_forms
+import django
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Fieldset, Layout
 from django import forms
+from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from screening import questions
+from screening import questions, rules
 from screening.models import DecisionChoice, DecisionStatus, Outcome, ReviewFilter, as_reference, is_override
 from screening.services import Contact
 
@@ -30,6 +37,34 @@ CONTACT_FIELDS = ("first_name", "last_name", "phone", "email")
 
 def new_form_token() -> str:
     return signing.TimestampSigner(salt=_TOKEN_SALT).sign(str(uuid.uuid4()))
+
+
+@functools.cache
+def layout_version() -> str:
+    """A hash of what the unbound intake form's HTML is made from; read once per process.
+
+    Part of the cache key of that HTML (templates/screening/intake.html), so a deploy that changes
+    a question, a label, the consent text, a translation or a library renders it afresh.
+    """
+    sources = [
+        Path(questions.__file__),
+        Path(__file__),
+        settings.BASE_DIR / "templates" / "screening" / "_consent.html",
+        *sorted(
+            Path(p) for base in settings.LOCALE_PATHS for p in Path(base).glob("*/LC_MESSAGES/django.mo")
+        ),
+    ]
+    digest = hashlib.sha256()
+    for source in sources:
+        digest.update(source.read_bytes())
+    for part in (
+        rules.RULES_VERSION,
+        django.get_version(),
+        crispy_forms.__version__,
+        version("crispy-bootstrap5"),
+    ):
+        digest.update(part.encode())
+    return digest.hexdigest()[:16]
 
 
 def _question_field(q: questions.Question) -> forms.Field:
@@ -113,10 +148,14 @@ class IntakeForm(forms.Form):
             for key, label in questions.SECTIONS
         ]
         consent_text = HTML('<p id="consent-text">{% include "screening/_consent.html" %}</p>')
-        fieldsets.append(
-            Fieldset(_("Your consent"), consent_text, "consent", "form_token", css_class="intake-section")
-        )
+        # form_token is not in the layout: the template renders it after the layout, which is the
+        # same for every visitor and cached, while each page needs its own token.
+        fieldsets.append(Fieldset(_("Your consent"), consent_text, "consent", css_class="intake-section"))
         return fieldsets
+
+    @property
+    def layout_version(self) -> str:
+        return layout_version()
 
     def clean_form_token(self) -> str:
         token = self.cleaned_data["form_token"]
@@ -190,6 +229,7 @@ class IntakeForm(forms.Form):
             for name in fieldset.fields
             if isinstance(name, str)
         ]
+        order.append("form_token")  # rendered after the layout
         for name in sorted(self.errors, key=lambda n: order.index(n) if n in order else -1):
             field = self[name] if name in self.fields else None
             for message in self.errors[name]:

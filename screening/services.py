@@ -9,10 +9,11 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from screening import rules, security
-from screening.models import AccessLog, Decision, Submission, new_reference
+from screening.models import AccessLog, Decision, Outcome, Submission, SubmissionTally, new_reference
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -80,17 +81,64 @@ def submission_create(
     submission.full_clean(validate_unique=False, validate_constraints=False)
     for _attempt in range(2):
         try:
-            with transaction.atomic():
-                submission.save()
+            _submission_insert(submission)
             return submission
         except IntegrityError:
             # Two sends of one form raced past the check above: the other one was stored.
             if form_token and (earlier := Submission.objects.filter(form_token=form_token).first()):
                 return earlier
             submission.reference = new_reference()  # else the rare clash of two random references
-    with transaction.atomic():
-        submission.save()
+    _submission_insert(submission)
     return submission
+
+
+@transaction.atomic
+def _submission_insert(submission: Submission) -> None:
+    submission.save()
+    _tally({(submission.outcome, False): 1})
+
+
+Tally = Mapping[tuple[str, bool], int]
+
+
+def _tally(changes: Tally) -> None:
+    """Adds these changes to SubmissionTally, by (outcome, decided), in the caller's transaction.
+
+    Always in one order, so two transactions never each hold a row the other waits for.
+    """
+    for (outcome, decided), delta in sorted(changes.items()):
+        row = SubmissionTally.objects.filter(outcome=outcome, decided=decided)
+        if delta and not row.update(count=F("count") + delta):
+            _tally_rows_ensure()  # only after a database was emptied: the migration made them all
+            row.update(count=F("count") + delta)
+
+
+def _tally_rows_ensure() -> None:
+    SubmissionTally.objects.bulk_create(
+        [SubmissionTally(outcome=o, decided=d) for o in Outcome.values for d in (False, True)],
+        ignore_conflicts=True,
+    )
+
+
+def _tallies_rebuild() -> None:
+    """Counts every submission afresh into SubmissionTally (after a bulk re-assessment).
+
+    Its rows are locked first, so a write that is waiting on one adds its change to the fresh
+    count, and one that got there first is already in it.
+    """
+    _tally_rows_ensure()
+    list(SubmissionTally.objects.select_for_update().order_by("outcome", "decided"))
+    decided = Q(latest_decision__isnull=False)
+    counts = (
+        Submission.objects.order_by()
+        .values_list("outcome")
+        .annotate(undecided=Count("id", filter=~decided), decided=Count("id", filter=decided))
+    )
+    fresh = {(o, d): 0 for o in Outcome.values for d in (False, True)}
+    for outcome, undecided, decided_count in counts:
+        fresh[outcome, False], fresh[outcome, True] = undecided, decided_count
+    for (outcome, decided_now), n in sorted(fresh.items()):
+        SubmissionTally.objects.filter(outcome=outcome, decided=decided_now).update(count=n)
 
 
 def submissions_bulk_create(submissions: Iterable[Submission], *, batch_size: int = 2000) -> int:
@@ -120,6 +168,7 @@ def _insert_batch(batch: list[Submission]) -> int:
             submission.reference = new_reference()
         seen.add(submission.reference)
     Submission.objects.bulk_create(batch)
+    _tally(Counter((s.outcome, s.latest_decision_id is not None) for s in batch))
     return len(batch)
 
 
@@ -218,6 +267,10 @@ def decision_record(
     if not swapped:
         latest = Submission.objects.select_related("latest_decision__therapist").get(pk=submission.pk)
         raise DecisionConflict(latest.latest_decision)
+    if seen_decision_id is None:  # it was undecided until now
+        # The outcome as stored now (the row is ours until commit), not as this page loaded it.
+        outcome = Submission.objects.filter(pk=submission.pk).values_list("outcome", flat=True).get()
+        _tally({(outcome, False): -1, (outcome, True): 1})
     submission.latest_decision = decision
     override = "yes" if decision.is_override else "no"
     access_log_record(
@@ -294,9 +347,15 @@ def _submissions_delete(pks: list[int]) -> tuple[int, int]:
     retention purge are the two exceptions, and this is the one place that makes them, explicitly,
     through the base manager. The audit rows' link becomes NULL; their reference stays.
     """
+    # Read before the decisions go (that unlinks latest_decision), locked so none is decided meanwhile.
+    going = Submission.objects.select_for_update().filter(pk__in=pks).order_by("pk")
+    tally = Counter(
+        (outcome, latest is not None) for outcome, latest in going.values_list("outcome", "latest_decision")
+    )
     _total, by_model = Decision._base_manager.filter(submission__in=pks).delete()
     decisions = by_model.get(Decision._meta.label, 0)
     _total, by_model = Submission.objects.filter(pk__in=pks).delete()
+    _tally({key: -n for key, n in tally.items()})
     return by_model.get(Submission._meta.label, 0), decisions
 
 
@@ -388,6 +447,7 @@ def _apply_reassessment(changes: list[_Change], *, chunk_size: int) -> int:
         ["outcome", "reason_codes", "rules_version"],
         batch_size=chunk_size,
     )
+    _tallies_rebuild()
     AccessLog.objects.bulk_create(
         (
             AccessLog(

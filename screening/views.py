@@ -50,6 +50,10 @@ AUDIT_ROWS_SHOWN = 50
 logger = logging.getLogger(__name__)
 
 
+# Pages that only read are not wrapped in ATOMIC_REQUESTS' transaction: on SQLite that starts
+# with BEGIN IMMEDIATE, which takes the one write lock for the whole render and makes every
+# patient's submit wait behind it. Their session is saved by its middleware, outside the view.
+@transaction.non_atomic_requests
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "screening/home.html")
@@ -122,6 +126,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@transaction.non_atomic_requests  # reads only: see home()
 @never_cache
 @require_GET
 def result(request: HttpRequest) -> HttpResponse:
@@ -154,6 +159,7 @@ def _own_submission(request: HttpRequest) -> Submission | None:
     return Submission.objects.filter(code=held["code"]).first()
 
 
+@transaction.non_atomic_requests  # reads only (the filter goes to the session): see home()
 @therapist_required
 @sensitive_post_parameters("search")
 @require_http_methods(["GET", "POST"])
@@ -167,7 +173,7 @@ def review_queue(request: TherapistRequest) -> HttpResponse:
         return redirect("screening:review-queue")
     review_filter = form.review_filter()
     # The outcome tallies ignore the outcome filter, and give the paginator its total for free.
-    counts = Submission.objects.filtered(review_filter.without_outcome()).outcome_counts()
+    counts = Submission.objects.outcome_counts(review_filter)
     total = counts[review_filter.outcome] if review_filter.outcome else sum(counts.values())
     paginator = _QueuePaginator(Submission.objects.for_queue(review_filter), QUEUE_PAGE_SIZE, count=total)
     context = {

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import Group, User
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.shortcuts import resolve_url
 from django.test import Client
 from django.urls import NoReverseMatch
@@ -21,8 +21,10 @@ def _plain_http(settings) -> None:
 
 @pytest.fixture(autouse=True)
 def _fresh_counters() -> None:
-    # Lockout and rate-limit counters live in the cache: each test starts with an empty one.
+    # Lockout and rate-limit counters live in the cache, the empty questionnaire's HTML in the
+    # fragment cache: each test starts with both empty.
     cache.clear()
+    caches["template_fragments"].clear()
 
 
 @pytest.fixture(autouse=True)

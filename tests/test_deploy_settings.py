@@ -96,6 +96,15 @@ def test_without_redis_url_each_process_has_its_own_cache(monkeypatch: pytest.Mo
     assert cache_settings["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
 
 
+def test_rendered_fragments_stay_in_each_process_even_with_redis_and_are_not_kept_with_debug(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    with_redis = settings_with(monkeypatch, REDIS_URL="redis://127.0.0.1:6379/2")["CACHES"]
+    assert with_redis["template_fragments"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
+    development = settings_with(monkeypatch, DJANGO_DEBUG="true")["CACHES"]["template_fragments"]
+    assert development["BACKEND"] == "django.core.cache.backends.dummy.DummyCache"
+
+
 def test_the_bench_view_is_routed_only_when_asked_for(monkeypatch: pytest.MonkeyPatch) -> None:
     assert settings_with(monkeypatch)["ROOT_URLCONF"] == "clinic.urls"
     assert settings_with(monkeypatch, BENCH_FLOOR_VIEW="true")["ROOT_URLCONF"] == "bench.urls"

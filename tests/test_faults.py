@@ -17,10 +17,11 @@ from typing import Any
 
 import psycopg
 import pytest
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Permission, User
 from django.contrib.sessions.models import Session
 from django.db import connection, connections
 from django.test import Client
+from django.urls import reverse
 
 from bench.client import Fields, form_fields
 from screening.models import Submission
@@ -224,3 +225,19 @@ def test_any_other_page_during_an_outage_is_a_calm_503_that_reveals_nothing() ->
     assert "Please try again in a moment" in html
     assert "OperationalError" not in html
     assert "sqlite" not in html.lower()
+
+
+def test_the_note_and_the_queue_open_while_another_connection_holds_the_write_lock() -> None:
+    # Pages that only read take no write lock: on SQLite they no longer queue behind a submit.
+    patient, colleague = Client(), Client()
+    assert patient.post(INTAKE, form_data()).status_code == 302
+    # Not the therapist fixture: this module's tests empty the database, the Therapists group too.
+    thea = User.objects.create_user("thea", password="correct-horse-battery")
+    thea.user_permissions.add(Permission.objects.get(codename="review_submission"))
+    colleague.force_login(thea)
+    queue = reverse("screening:review-queue")
+    assert colleague.get(queue).status_code == 200  # stamps the session, which is a write
+    with write_lock_held():
+        assert patient.get(RESULT).status_code == 200
+        assert colleague.get(queue).status_code == 200
+        assert patient.get("/").status_code == 200

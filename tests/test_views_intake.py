@@ -6,10 +6,13 @@ import re
 from typing import Any
 
 import pytest
+from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.utils import make_template_fragment_key
 from django.test import Client
 from django.urls import reverse
 
-from screening.forms import new_form_token
+from screening.forms import IntakeForm, layout_version, new_form_token
 from screening.models import Submission
 from tests.answers import make_answers
 
@@ -32,6 +35,24 @@ def form_data(**overrides: Any) -> dict[str, Any]:
     }
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}
+
+
+def token_of(response: Any, name: str = "form_token") -> str:
+    return re.search(rf'name="{name}" value="([^"]+)"', response.content.decode()).group(1)
+
+
+def without_tokens(response: Any) -> str:
+    """The page with its per-visitor tokens blanked, to compare pages served to different visitors."""
+    return re.sub(
+        r'name="(csrfmiddlewaretoken|form_token)" value="[^"]+"',
+        r'name="\1" value=""',
+        response.content.decode(),
+    )
+
+
+def fragment_key(language: str = "en") -> str:
+    """Where templates/screening/intake.html caches the empty questionnaire for this language."""
+    return make_template_fragment_key("intake_form", [layout_version(), language, settings.CLINIC_NAME])
 
 
 def error_codes(response: Any, field: str) -> list[str]:
@@ -111,6 +132,61 @@ def test_start_over_forgets_the_result(client: Client) -> None:
     response = client.post(reverse("screening:start-over"))
     assert response["Location"] == INTAKE
     assert client.get(RESULT).status_code == 404
+
+
+def test_two_patients_get_their_own_tokens_and_both_answers_are_stored() -> None:
+    rosa, ana = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    first = rosa.get(INTAKE)
+    second = ana.get(INTAKE)  # served from the cached questionnaire
+    assert caches["template_fragments"].get(fragment_key()) is not None
+    assert token_of(first) != token_of(second)
+    assert token_of(first, "csrfmiddlewaretoken") != token_of(second, "csrfmiddlewaretoken")
+    for client, page, name in ((rosa, first, "Rosa"), (ana, second, "Ana")):
+        tokens = {name: token_of(page, name) for name in ("form_token", "csrfmiddlewaretoken")}
+        assert client.post(INTAKE, {**form_data(first_name=name), **tokens}).status_code == 302
+    assert sorted(Submission.objects.values_list("first_name", flat=True)) == ["Ana", "Rosa"]
+    assert Submission.objects.values("form_token").distinct().count() == 2
+
+
+def test_the_cached_questionnaire_is_the_one_rendered_afresh(client: Client, settings: Any) -> None:
+    rendered = without_tokens(client.get(INTAKE))  # renders the questionnaire and caches it
+    fragment = caches["template_fragments"].get(fragment_key())
+    assert fragment and 'name="first_name"' in fragment
+    assert "form_token" not in fragment and "csrfmiddlewaretoken" not in fragment
+    cached = without_tokens(client.get(INTAKE))
+    settings.CACHES = {
+        **settings.CACHES,
+        "template_fragments": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+    }
+    never_cached = without_tokens(client.get(INTAKE))
+    assert rendered == cached == never_cached
+
+
+def test_the_cached_questionnaire_follows_the_language(client: Client) -> None:
+    assert "First name<span" in client.get(INTAKE).content.decode()  # English, now cached
+    spanish = client.get(INTAKE, headers={"accept-language": "es"}).content.decode()
+    assert "Nombre<span" in spanish and "First name<span" not in spanish
+    assert caches["template_fragments"].get(fragment_key("es")) is not None
+
+
+def test_a_new_version_of_the_questionnaire_is_not_served_from_the_old_cache(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client.get(INTAKE)
+    caches["template_fragments"].set(fragment_key(), "<p>the questionnaire of the last deploy</p>")
+    assert "the last deploy" in client.get(INTAKE).content.decode()
+    monkeypatch.setattr(IntakeForm, "layout_version", "the next deploy")
+    html = client.get(INTAKE).content.decode()
+    assert "the last deploy" not in html and 'name="first_name"' in html
+
+
+def test_a_form_with_errors_is_rendered_afresh_not_from_the_cache(client: Client) -> None:
+    client.get(INTAKE)  # the empty questionnaire is cached
+    response = client.post(INTAKE, form_data(consent=None, body_area="knee", first_name="Rosalind"))
+    html = response.content.decode()
+    assert re.search(r'value="knee"[^>]*checked', html)
+    assert 'value="Rosalind"' in html
+    assert "is-invalid" in html
 
 
 def test_double_submit_stores_one_submission(client: Client) -> None:
