@@ -17,7 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template import engines
 
-from screening.forms import CONTACT_FIELDS, IntakeForm
+from screening.forms.intake import CONTACT_FIELDS, IntakeForm
 from screening.models import Outcome, Submission
 
 _FIELDS = IntakeForm().fields

@@ -286,14 +286,14 @@ def _insert_after(anchor: str, *names: str) -> None:
 _insert_after(
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
-    "screening.security.SecurityHeadersMiddleware",
+    "screening.middleware.SecurityHeadersMiddleware",
 )
 _insert_after(
     "django.contrib.auth.middleware.AuthenticationMiddleware", "django_otp.middleware.OTPMiddleware"
 )
 MIDDLEWARE += [
-    "screening.security.SessionTimeoutMiddleware",
-    "screening.security.Require2FAMiddleware",
+    "screening.accounts.middleware.SessionTimeoutMiddleware",
+    "screening.accounts.middleware.Require2FAMiddleware",
     # django-axes turns a locked-out login into its lockout page; it must come last.
     "axes.middleware.AxesMiddleware",
 ]
@@ -367,8 +367,8 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
-AXES_CLIENT_IP_CALLABLE = "screening.security.client_address"
+AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
+AXES_CLIENT_IP_CALLABLE = "screening.accounts.clients.client_address"
 # Attempts are counted in the cache, so axes' database tables stay empty: keep them out of the admin.
 AXES_ENABLE_ADMIN = False
 if DEBUG:

@@ -4,13 +4,13 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from screening import twofactor_views
+from screening.accounts import views as twofactor_views
 
-handler500 = "screening.views.server_error"
+handler500 = "screening.views.errors.server_error"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/two-factor/", twofactor_views.otp_verify, name="otp-verify"),
     path("accounts/two-factor/setup/", twofactor_views.otp_setup, name="otp-setup"),

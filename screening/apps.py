@@ -9,7 +9,7 @@ class ScreeningConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from screening import signals
+        from screening.accounts import signals
 
         # Log-in, log-out, failures and lockouts go to the audit trail.
         signals.connect()

@@ -17,7 +17,8 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from screening import security, twofactor
+from screening.accounts import middleware as security
+from screening.accounts import twofactor
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,8 @@ from django.urls import reverse
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from screening import security, twofactor
+from screening.accounts import middleware as security
+from screening.accounts import twofactor
 from screening.models import AccessLog
 from tests.test_accounts import current_code, log_in
 

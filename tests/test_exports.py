@@ -12,8 +12,9 @@ from django.test import Client
 from django.urls import reverse
 
 from screening import services
-from screening.exports import HEADER, _safe_cell, submission_rows
-from screening.models import AccessLog, ReviewFilter, Submission
+from screening.exports.csv import HEADER, _safe_cell, submission_rows
+from screening.models import AccessLog, Submission
+from screening.queue import ReviewFilter
 from tests.answers import make_answers
 from tests.factories import SubmissionFactory
 

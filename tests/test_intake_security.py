@@ -11,9 +11,9 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from screening import questions
+from screening.accounts.clients import client_address
+from screening.clinical import questions
 from screening.models import Submission
-from screening.security import client_address
 from tests.test_views_intake import INTAKE, error_codes, form_data
 
 pytestmark = pytest.mark.django_db

@@ -15,9 +15,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from screening import rules
-from screening.questions import EXCLUSIVE_OPTIONS, QUESTIONS, QUESTIONS_BY_CODE, Kind, Question
-from screening.rules import Outcome, RulesConfig
+from screening.clinical import reasons, rules
+from screening.clinical.questions import EXCLUSIVE_OPTIONS, QUESTIONS, QUESTIONS_BY_CODE, Kind, Question
+from screening.clinical.rules import Outcome, RulesConfig
 from tests.answers import CLEAR_ANSWERS, make_answers
 
 NS, NR, LS = Outcome.NOT_SUITABLE, Outcome.NEEDS_REVIEW, Outcome.LIKELY_SUITABLE
@@ -242,11 +242,11 @@ def test_clear_answers_are_likely_suitable_with_no_reasons() -> None:
 
 
 def test_likely_suitable_texts_match_clinical_md() -> None:
-    assert rules.LIKELY_SUITABLE_PATIENT_TEXT == (
+    assert reasons.LIKELY_SUITABLE_PATIENT_TEXT == (
         "From your answers, this treatment may be a good fit for you. Your physical therapist will "
         "review your answers and make the final decision."
     )
-    assert rules.LIKELY_SUITABLE_THERAPIST_TEXT == (
+    assert reasons.LIKELY_SUITABLE_THERAPIST_TEXT == (
         "No contraindication or precaution reported. Confirm indication, depth, skin and sensation "
         "on exam; prescription required for the drug."
     )
@@ -335,7 +335,7 @@ def test_every_rule_of_clinical_md_has_a_case() -> None:
     codes = {case.values[0] for case in RULE_CASES}
 
     assert len(CLINICAL_TEXTS) == 24
-    assert codes == set(CLINICAL_TEXTS) == set(rules.REASONS)
+    assert codes == set(CLINICAL_TEXTS) == set(reasons.REASONS)
 
 
 @pytest.mark.parametrize(("code", "outcome", "overrides"), RULE_CASES)

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
 
-from screening import rules
+from screening.clinical import rules
 from screening.models import Submission
 from screening.services import rules_config
 

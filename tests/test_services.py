@@ -12,7 +12,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from screening import services
-from screening.models import AccessLog, AppendOnlyError, Decision, ReviewFilter, Submission, SubmissionTally
+from screening.models import AccessLog, AppendOnlyError, Decision, Submission, SubmissionTally
+from screening.queue import ReviewFilter
 from tests.answers import make_answers
 from tests.factories import SubmissionFactory
 

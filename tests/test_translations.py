@@ -13,22 +13,22 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from screening import questions, rules
-from screening.forms import IntakeForm
+from screening.clinical import questions, reasons
+from screening.forms.intake import IntakeForm
 
 LOCALE_DIR = Path(settings.LOCALE_PATHS[0])
 TRANSLATED = [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
 # Every template a patient can see (the login page too: it is linked from the welcome page).
 PATIENT_TEMPLATES = (
     "base.html",
-    "registration/login.html",
-    "screening/_consent.html",
+    "accounts/login.html",
+    "screening/patient/_consent.html",
     "screening/_reasons.html",
-    "screening/home.html",
-    "screening/intake.html",
-    "screening/result.html",
-    "screening/result_gone.html",
-    "screening/intake_unavailable.html",
+    "screening/patient/home.html",
+    "screening/patient/intake.html",
+    "screening/patient/result.html",
+    "screening/patient/result_gone.html",
+    "screening/patient/intake_unavailable.html",
     "400.html",
     "403.html",
     "404.html",
@@ -62,7 +62,8 @@ def _code_msgids() -> set[tuple[str | None, str]]:
     texts = {label for _key, label in questions.SECTIONS}
     for q in questions.QUESTIONS:
         texts |= {q.text, *(o.label for o in q.options)} | ({q.help_text} if q.help_text else set())
-    texts |= {reason.patient_text for reason in rules.REASONS.values()} | {rules.LIKELY_SUITABLE_PATIENT_TEXT}
+    texts |= {reason.patient_text for reason in reasons.REASONS.values()}
+    texts |= {reasons.LIKELY_SUITABLE_PATIENT_TEXT, reasons.RETIRED_PATIENT_TEXT}
     with translation.override(settings.LANGUAGE_CODE):  # the English source is the msgid
         form = IntakeForm()
         texts |= {str(m) for m in form.error_messages.values()}

@@ -12,7 +12,7 @@ from django.core.cache.utils import make_template_fragment_key
 from django.test import Client
 from django.urls import reverse
 
-from screening.forms import IntakeForm, layout_version, new_form_token
+from screening.forms.intake import IntakeForm, layout_version, new_form_token
 from screening.models import Submission
 from tests.answers import make_answers
 
@@ -51,7 +51,7 @@ def without_tokens(response: Any) -> str:
 
 
 def fragment_key(language: str = "en") -> str:
-    """Where templates/screening/intake.html caches the empty questionnaire for this language."""
+    """Where templates/screening/patient/intake.html caches the empty questionnaire for this language."""
     return make_template_fragment_key("intake_form", [layout_version(), language, settings.CLINIC_NAME])
 
 

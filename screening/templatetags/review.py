@@ -5,6 +5,8 @@ from typing import TYPE_CHECKING
 from django import template
 from django.utils.translation import gettext
 
+from screening import presenters
+
 if TYPE_CHECKING:
     from screening.models import Submission
 
@@ -14,5 +16,5 @@ register = template.Library()
 @register.filter
 def short_answer(submission: Submission, question_code: str) -> str:
     """The translated answer without its examples in brackets, short enough for a table cell."""
-    labels = [gettext(label).split(" (")[0] for label in submission.answer_labels(question_code)]
+    labels = [gettext(label).split(" (")[0] for label in presenters.answer_labels(submission, question_code)]
     return ", ".join(labels)

@@ -14,7 +14,8 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
-from screening import services, twofactor
+from screening import services
+from screening.accounts import twofactor
 from tests.answers import make_answers
 from tests.factories import SubmissionFactory
 

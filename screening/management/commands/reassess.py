@@ -5,7 +5,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from screening import rules, services
+from screening import services
+from screening.clinical import rules
 
 
 def _date(text: str) -> date:

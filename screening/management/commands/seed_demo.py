@@ -11,7 +11,8 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
-from screening import questions, services
+from screening import services
+from screening.clinical import questions
 from screening.models import Submission
 
 DEMO_USERNAME = "demo"

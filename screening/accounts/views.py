@@ -18,7 +18,8 @@ from django_otp import login as otp_login
 from django_otp import user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice
 
-from screening import services, twofactor
+from screening import services
+from screening.accounts import twofactor
 from screening.models import AccessLog
 
 if TYPE_CHECKING:
@@ -52,7 +53,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
         "secret": twofactor.secret_text(device),
         "uri": device.config_url,
     }
-    return render(request, "registration/otp_setup.html", context)
+    return render(request, "accounts/otp_setup.html", context)
 
 
 @never_cache
@@ -83,7 +84,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
             return redirect(_onward(next_url))
         _failed(request, step="verify")
         form.add_error("code", _wrong_code())
-    return render(request, "registration/otp_verify.html", {"form": form, "next": next_url})
+    return render(request, "accounts/otp_verify.html", {"form": form, "next": next_url})
 
 
 @never_cache
@@ -94,7 +95,7 @@ def otp_recovery_codes(request: HttpRequest) -> HttpResponse:
     shown = request.session.pop(RECOVERY_CODES_SESSION_KEY, None)
     if shown is None:
         return redirect(_onward(_next_url(request)))
-    return render(request, "registration/otp_recovery_codes.html", shown)
+    return render(request, "accounts/otp_recovery_codes.html", shown)
 
 
 def _passed(request: HttpRequest, device: Device, action: AccessLog.Action) -> None:

@@ -12,7 +12,8 @@ from axes.signals import user_locked_out
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 
-from screening import security, services
+from screening import services
+from screening.accounts import middleware
 from screening.models import AccessLog
 
 if TYPE_CHECKING:
@@ -38,7 +39,7 @@ def logged_in(sender: Any, request: HttpRequest, user: AbstractBaseUser, **kwarg
 def logged_out(sender: Any, request: HttpRequest, user: AbstractBaseUser | None, **kwargs: Any) -> None:
     if user is None:  # a log-out without a log-in: nothing happened to any account
         return
-    reason = getattr(request, security.LOGOUT_REASON_ATTR, "")
+    reason = getattr(request, middleware.LOGOUT_REASON_ATTR, "")
     services.account_event_record(
         action=AccessLog.Action.LOGOUT,
         request=request,

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
-from screening.questions import QUESTIONS
+from screening.clinical.questions import QUESTIONS
 
 if TYPE_CHECKING:
     from screening.models import Submission
@@ -70,3 +72,16 @@ def _safe_cell(value: object) -> str:
     """The value as text, with a leading ' if a spreadsheet would otherwise run it as a formula."""
     text = "" if value is None else str(value)
     return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+def csv_chunks(rows: Iterator[tuple[str, ...]], *, rows_per_chunk: int = 500) -> Iterator[str]:
+    """CSV text in chunks of a few hundred rows: one write per row makes a 100,000-row export crawl."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for n, row in enumerate(rows, start=1):
+        writer.writerow(row)
+        if n % rows_per_chunk == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()

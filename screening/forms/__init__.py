@@ -1,0 +1,1 @@
+"""Forms validate and adapt; they hold no clinical logic (STYLE.md 2.6)."""

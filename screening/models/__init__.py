@@ -1,0 +1,28 @@
+"""The stored aggregates, one module each, re-exported here so that `screening.models.X` and the
+migrations keep working wherever a model lives."""
+
+from __future__ import annotations
+
+from screening.models.appendonly import AppendOnlyError, AppendOnlyModel, AppendOnlyQuerySet
+from screening.models.audit import AccessLog
+from screening.models.decision import OVERRIDES, Decision, DecisionChoice, is_override
+from screening.models.submission import Outcome, Submission, SubmissionQuerySet
+from screening.models.tally import SubmissionTally
+from screening.references import as_reference, new_reference
+
+__all__ = [
+    "OVERRIDES",
+    "AccessLog",
+    "AppendOnlyError",
+    "AppendOnlyModel",
+    "AppendOnlyQuerySet",
+    "Decision",
+    "DecisionChoice",
+    "Outcome",
+    "Submission",
+    "SubmissionQuerySet",
+    "SubmissionTally",
+    "as_reference",
+    "is_override",
+    "new_reference",
+]

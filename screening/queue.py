@@ -1,0 +1,104 @@
+"""The therapist's queue: what the filter selects, how a search matches, and how pages are fetched.
+
+The queryset methods that apply it are on Submission.objects (models/submission.py); the view
+that shows it is views/review.py.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
+
+from django.core.paginator import Paginator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from screening.references import as_reference
+
+if TYPE_CHECKING:
+    from django.core.paginator import Page
+
+QUEUE_PAGE_SIZE = 25
+
+
+class DecisionStatus(models.TextChoices):
+    UNDECIDED = "undecided", _("Undecided")
+    DECIDED = "decided", _("Decided")
+    ALL = "all", _("All")
+
+
+@dataclass(frozen=True)
+class ReviewFilter:
+    """What the therapist chose to see in the queue; the export uses the same filter."""
+
+    outcome: str = ""
+    status: str = DecisionStatus.UNDECIDED
+    submitted_from: date | None = None
+    submitted_to: date | None = None
+    search: str = ""
+
+    def without_outcome(self) -> ReviewFilter:
+        return dataclasses.replace(self, outcome="")
+
+    def describe(self) -> str:
+        """The filter for the audit trail: whether a search was used, never the words searched."""
+        dates = f"{self.submitted_from or ''}..{self.submitted_to or ''}"
+        searched = "yes" if self.search.strip() else "no"
+        return f"outcome={self.outcome or 'any'} status={self.status} sent={dates} search={searched}"
+
+
+def start_of(day: date) -> datetime:
+    # A range on the stored timestamp, not on created_at__date, so the created_at indexes apply.
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def search_q(text: str) -> Q:
+    """A reference typed in full finds that submission; otherwise every word must match a name."""
+    reference = as_reference(text)
+    if reference and ("-" in text or any(c.isdigit() for c in text)):
+        return Q(reference=reference)  # the unique index, not a scan of every name
+    q = Q()
+    for word in text.split()[:5]:
+        q &= Q(first_name__icontains=word) | Q(last_name__icontains=word)
+    # "Schwartz" could also be a reference typed without its hyphen: look for both.
+    return q | Q(reference=reference) if reference else q
+
+
+def filter_q(f: ReviewFilter) -> Q:
+    """The outcome, decision status and date conditions of a filter; the search is search_q()."""
+    q = Q()
+    if f.outcome:
+        q &= Q(outcome=f.outcome)
+    if f.status == DecisionStatus.UNDECIDED:
+        q &= Q(latest_decision__isnull=True)
+    elif f.status == DecisionStatus.DECIDED:
+        q &= Q(latest_decision__isnull=False)
+    if f.submitted_from:
+        q &= Q(created_at__gte=start_of(f.submitted_from))
+    if f.submitted_to:
+        q &= Q(created_at__lt=start_of(f.submitted_to + timedelta(days=1)))
+    return q
+
+
+class QueuePaginator(Paginator):
+    """Pages of Submission.objects.for_queue(): told its total (the outcome counts hold it), fetched
+    in two steps.
+
+    First the page's ids, which SQLite can skip through in an index, then those rows: a deep page
+    of 100,000 submissions costs milliseconds instead of reading every row before it.
+    """
+
+    def __init__(self, object_list: Any, per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self.__dict__["count"] = count  # Paginator.count is a cached_property
+
+    def page(self, number: Any) -> Page:
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        ids = list(self.object_list.values_list("pk", flat=True)[bottom : bottom + self.per_page])
+        rows = self.object_list.model.objects.for_queue_page(ids)
+        return self._get_page(list(rows), number, self)

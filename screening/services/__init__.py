@@ -1,0 +1,38 @@
+"""Every write goes through here: keyword-only, typed, atomic (STYLE.md 2.2).
+
+One module per concern; the public functions are re-exported, so `services.submission_create`
+and `grep submission_` find every write wherever it lives.
+"""
+
+from __future__ import annotations
+
+from screening.services.audit import ADDRESS_ACTIONS, access_log_record, account_event_record
+from screening.services.decisions import DecisionConflict, decision_record
+from screening.services.reassess import Reassessment, submissions_reassess
+from screening.services.retention import PURGE_USERNAME, Purge, submission_erase, submissions_purge
+from screening.services.submissions import (
+    Contact,
+    rules_config,
+    submission_build,
+    submission_create,
+    submissions_bulk_create,
+)
+
+__all__ = [
+    "ADDRESS_ACTIONS",
+    "PURGE_USERNAME",
+    "Contact",
+    "DecisionConflict",
+    "Purge",
+    "Reassessment",
+    "access_log_record",
+    "account_event_record",
+    "decision_record",
+    "rules_config",
+    "submission_build",
+    "submission_create",
+    "submission_erase",
+    "submissions_bulk_create",
+    "submissions_purge",
+    "submissions_reassess",
+]

@@ -1,0 +1,67 @@
+"""A therapist's decision on a submission: stored beside the earlier ones, never over them."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+
+from screening.models import AccessLog, Decision, Submission
+from screening.services import audit, tallies
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+
+class DecisionConflict(Exception):
+    """Another decision was stored after the one the therapist saw; nothing was saved."""
+
+    def __init__(self, latest: Decision | None) -> None:
+        super().__init__("the submission was decided by someone else in the meantime")
+        self.latest = latest
+
+
+@transaction.atomic
+def decision_record(
+    *,
+    submission: Submission,
+    therapist: AbstractBaseUser,
+    choice: str,
+    note: str,
+    seen_decision_id: int | None,
+) -> Decision:
+    """The stored decision, now the submission's latest, and its audit row; earlier ones stay.
+
+    Raises DecisionConflict, saving nothing, unless `seen_decision_id` is still the latest decision,
+    and ValidationError when a decision against the automated outcome comes without a note.
+    """
+    decision = Decision(
+        submission=submission,
+        therapist=therapist,
+        choice=choice,
+        note=note.strip(),
+        automated_outcome=submission.outcome,
+    )
+    decision.full_clean()
+    decision.save()
+    # Compare-and-set on the latest decision: of two therapists saving at once, one wins and the
+    # other is told, on any database, without a lock held across the form round trip.
+    swapped = Submission.objects.filter(pk=submission.pk, latest_decision_id=seen_decision_id).update(
+        latest_decision=decision
+    )
+    if not swapped:
+        latest = Submission.objects.select_related("latest_decision__therapist").get(pk=submission.pk)
+        raise DecisionConflict(latest.latest_decision)
+    if seen_decision_id is None:  # it was undecided until now
+        # The outcome as stored now (the row is ours until commit), not as this page loaded it.
+        outcome = Submission.objects.filter(pk=submission.pk).values_list("outcome", flat=True).get()
+        tallies.tally_add({(outcome, False): -1, (outcome, True): 1})
+    submission.latest_decision = decision
+    override = "yes" if decision.is_override else "no"
+    audit.access_log_record(
+        user=therapist,
+        action=AccessLog.Action.DECIDE,
+        submission=submission,
+        detail=f"decision={decision.pk} choice={choice} outcome={submission.outcome} override={override}",
+    )
+    return decision

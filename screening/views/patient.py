@@ -1,0 +1,111 @@
+"""The patient's pages: the start page, the questionnaire, and the note shown once it is sent."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import InterfaceError, OperationalError, transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from screening import services
+from screening.accounts import clients
+from screening.clinical import reasons
+from screening.forms.intake import IntakeForm, new_form_token
+from screening.models import Submission
+from screening.views import errors
+
+# The session key that lets this browser, and only this one, read its own note.
+RESULT_SESSION_KEY = "screening_result"
+# How long after sending the note stays readable in the same browser visit.
+RESULT_VISIBLE_FOR = timedelta(hours=1)
+
+
+# Pages that only read are not wrapped in ATOMIC_REQUESTS' transaction: on SQLite that starts
+# with BEGIN IMMEDIATE, which takes the one write lock for the whole render and makes every
+# patient's submit wait behind it. Their session is saved by its middleware, outside the view.
+@transaction.non_atomic_requests
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "screening/patient/home.html")
+
+
+# Not one request-wide transaction: the submit opens its own, so that when the database fails
+# the transaction is already rolled back and this view can still answer with the 503 page.
+@transaction.non_atomic_requests
+@never_cache
+@sensitive_post_parameters()
+@require_http_methods(["GET", "POST"])
+def intake(request: HttpRequest) -> HttpResponse:
+    form = IntakeForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and clients.intake_rate_limited(request):
+        # The answers stay on the page: the patient can send them again after a pause.
+        form.add_error(None, ValidationError(form.error_messages["rate_limited"], code="rate_limited"))
+        context = {"form": form, "errors": form.error_summary()}
+        return render(request, "screening/patient/intake.html", context, status=429)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                _submit(request, form)
+            except (OperationalError, InterfaceError) as exc:
+                return errors.intake_unavailable(request, form, exc)
+            return redirect("screening:result")
+        if form.has_error("form_token"):
+            form.data = form.data.copy()
+            form.data["form_token"] = new_form_token()
+    return render(
+        request, "screening/patient/intake.html", {"form": form, "errors": form.is_bound and form.error_summary()}
+    )
+
+
+def _submit(request: HttpRequest, form: IntakeForm) -> None:
+    # The submission and the session that lets this browser read its note are stored together
+    # or not at all.
+    with transaction.atomic():
+        submission = services.submission_create(
+            answers=form.to_answers(),
+            contact=form.contact(),
+            language=get_language() or "en",
+            form_token=form.token_uuid(),
+        )
+        request.session[RESULT_SESSION_KEY] = {"code": str(submission.code), "at": timezone.now().isoformat()}
+        request.session.cycle_key()
+
+
+@transaction.non_atomic_requests  # reads only: see home()
+@never_cache
+@require_GET
+def result(request: HttpRequest) -> HttpResponse:
+    submission = _own_submission(request)
+    if submission is None:
+        return render(request, "screening/patient/result_gone.html", status=404)
+    context = {
+        "submission": submission,
+        # The same stored reasons as the therapist's page, retired codes included.
+        "reasons": submission.reasons,
+        "ls_text": reasons.LIKELY_SUITABLE_PATIENT_TEXT,
+    }
+    return render(request, "screening/patient/result.html", context)
+
+
+@require_POST
+def start_over(request: HttpRequest) -> HttpResponse:
+    request.session.flush()
+    return redirect("screening:intake")
+
+
+def _own_submission(request: HttpRequest) -> Submission | None:
+    held = request.session.get(RESULT_SESSION_KEY)
+    if not held:
+        return None
+    sent_at = timezone.datetime.fromisoformat(held["at"])
+    if timezone.now() - sent_at > RESULT_VISIBLE_FOR:
+        del request.session[RESULT_SESSION_KEY]
+        return None
+    return Submission.objects.filter(code=held["code"]).first()

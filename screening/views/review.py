@@ -1,0 +1,154 @@
+"""The therapist's pages: the queue, a submission with its decision form, erasure, the export."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from screening import presenters, queue, services
+from screening.accounts.decorators import TherapistRequest, therapist_required
+from screening.clinical import reasons
+from screening.exports import csv as csv_export
+from screening.forms.review import DecisionForm, EraseForm, ReviewFilterForm
+from screening.models import AccessLog, Decision, Outcome, Submission
+
+# The therapist's queue filter lives in the session: a searched name must never appear in a URL.
+REVIEW_FILTER_SESSION_KEY = "review_filter"
+AUDIT_ROWS_SHOWN = 50
+
+
+@transaction.non_atomic_requests  # reads only (the filter goes to the session): see home()
+@therapist_required
+@sensitive_post_parameters("search")
+@require_http_methods(["GET", "POST"])
+def review_queue(request: TherapistRequest) -> HttpResponse:
+    if request.method == "POST" and "reset" in request.POST:
+        request.session.pop(REVIEW_FILTER_SESSION_KEY, None)
+        return redirect("screening:review-queue")
+    form = ReviewFilterForm(request.POST if request.method == "POST" else _session_filter_data(request))
+    if request.method == "POST" and form.is_valid():
+        request.session[REVIEW_FILTER_SESSION_KEY] = form.session_data()
+        return redirect("screening:review-queue")
+    review_filter = form.review_filter()
+    # The outcome tallies ignore the outcome filter, and give the paginator its total for free.
+    counts = Submission.objects.outcome_counts(review_filter)
+    total = counts[review_filter.outcome] if review_filter.outcome else sum(counts.values())
+    paginator = queue.QueuePaginator(
+        Submission.objects.for_queue(review_filter), queue.QUEUE_PAGE_SIZE, count=total
+    )
+    context = {
+        "form": form,
+        "page": paginator.get_page(request.GET.get("page")),
+        "tallies": [(value, label, counts[value]) for value, label in Outcome.choices],
+        "review_filter": review_filter,
+    }
+    return render(request, "screening/review/queue.html", context)
+
+
+@therapist_required
+@require_GET
+def review_detail(request: TherapistRequest, code: uuid.UUID) -> HttpResponse:
+    submission = _get_submission_for_therapist(request, code)
+    return _render_detail(request, submission, DecisionForm(submission=submission))
+
+
+@therapist_required
+@sensitive_post_parameters("note")
+@require_http_methods(["GET", "POST"])
+def review_decide(request: TherapistRequest, code: uuid.UUID) -> HttpResponse:
+    if request.method == "GET":  # a reload or a copied address after a refused decision
+        return redirect("screening:review-detail", code)
+    submission = _get_submission_for_therapist(request, code, detail="decision form sent")
+    form = DecisionForm(request.POST, submission=submission)
+    if not form.is_valid():
+        return _render_detail(request, submission, form)
+    try:
+        services.decision_record(
+            submission=submission,
+            therapist=request.user,
+            choice=form.cleaned_data["choice"],
+            note=form.cleaned_data["note"],
+            seen_decision_id=form.cleaned_data["seen_decision"],
+        )
+    except services.DecisionConflict as conflict:
+        submission.latest_decision = conflict.latest
+        form.decided_meanwhile(conflict.latest)
+        return _render_detail(request, submission, form, conflict=conflict.latest)
+    messages.success(request, _("Decision saved for %(reference)s.") % {"reference": submission.reference})
+    return redirect("screening:review-queue")
+
+
+@therapist_required
+@sensitive_post_parameters("reference")
+@require_POST
+def review_erase(request: TherapistRequest, code: uuid.UUID) -> HttpResponse:
+    submission = _get_submission_for_therapist(request, code, detail="erase form sent")
+    form = EraseForm(request.POST, submission=submission)
+    if not form.is_valid():
+        messages.error(
+            request, EraseForm.error_messages["wrong_reference"] % {"reference": submission.reference}
+        )
+        return redirect("screening:review-detail", code)
+    services.submission_erase(submission=submission, user=request.user)
+    messages.success(
+        request,
+        _("Erased %(reference)s: its answers, contact details and decisions are gone for good.")
+        % {"reference": submission.reference},
+    )
+    return redirect("screening:review-queue")
+
+
+@therapist_required
+@require_GET
+def review_export(request: TherapistRequest) -> StreamingHttpResponse:
+    review_filter = ReviewFilterForm(_session_filter_data(request)).review_filter()
+    submissions = Submission.objects.for_queue(review_filter)
+    detail = f"rows={submissions.count()} {review_filter.describe()}"
+    services.access_log_record(user=request.user, action=AccessLog.Action.EXPORT, detail=detail)
+    rows = csv_export.submission_rows(submissions.iterator(chunk_size=1000))
+    response = StreamingHttpResponse(csv_export.csv_chunks(rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="screenings-{timezone.localdate():%Y-%m-%d}.csv"'
+    return response
+
+
+def _get_submission_for_therapist(
+    request: TherapistRequest, code: uuid.UUID, *, detail: str = ""
+) -> Submission:
+    """The submission, and the audit row saying this therapist opened it; 404 if there is none."""
+    submission = get_object_or_404(Submission.objects.select_related("latest_decision__therapist"), code=code)
+    services.access_log_record(
+        user=request.user, action=AccessLog.Action.VIEW, submission=submission, detail=detail
+    )
+    return submission
+
+
+def _render_detail(
+    request: TherapistRequest, submission: Submission, form: DecisionForm, *, conflict: Decision | None = None
+) -> HttpResponse:
+    audit = list(AccessLog.objects.filter(submission=submission)[: AUDIT_ROWS_SHOWN + 1])
+    context = {
+        "submission": submission,
+        "answer_rows": presenters.answer_rows(submission),
+        "reasons": submission.reasons,
+        "ls_text": reasons.LIKELY_SUITABLE_THERAPIST_TEXT,
+        "decisions": Decision.objects.filter(submission=submission).select_related("therapist"),
+        "form": form,
+        "audit": audit[:AUDIT_ROWS_SHOWN],
+        "audit_more": len(audit) > AUDIT_ROWS_SHOWN,
+        "conflict": conflict,
+        "erase_form": EraseForm(submission=submission),
+    }
+    # 409 tells the browser's history and the tests that the decision was not saved.
+    return render(request, "screening/review/detail.html", context, status=409 if conflict else 200)
+
+
+def _session_filter_data(request: HttpRequest) -> dict[str, str] | None:
+    return request.session.get(REVIEW_FILTER_SESSION_KEY)
