@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from screening import services
 from screening.models import AccessLog
-from tests.factories import SubmissionFactory
+from tests.support.factories import SubmissionFactory
 
 pytestmark = pytest.mark.django_db
 

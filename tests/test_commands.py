@@ -11,8 +11,8 @@ from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from tests.answers import make_answers
-from tests.factories import SubmissionFactory
+from tests.support.answers import make_answers
+from tests.support.factories import SubmissionFactory
 
 pytestmark = pytest.mark.django_db
 

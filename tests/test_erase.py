@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from screening import services
 from screening.models import AccessLog, Decision, Submission
-from tests.answers import make_answers
-from tests.factories import SubmissionFactory
+from tests.support.answers import make_answers
+from tests.support.factories import SubmissionFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -15,8 +15,8 @@ from screening import services
 from screening.exports.csv import HEADER, _safe_cell, submission_rows
 from screening.models import AccessLog, Submission
 from screening.queue import ReviewFilter
-from tests.answers import make_answers
-from tests.factories import SubmissionFactory
+from tests.support.answers import make_answers
+from tests.support.factories import SubmissionFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from django.core import mail
 from django.test import Client
 
 from screening.reporting import DropRequestBodyFilter, PatientSafeExceptionReporterFilter
-from tests.answers import make_answers
+from tests.support.answers import make_answers
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.urls_errors")]
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from screening import services
 from screening.models import AccessLog, AppendOnlyError, Decision, Submission
-from tests.factories import SubmissionFactory
+from tests.support.factories import SubmissionFactory
 from tests.test_security_settings import manage
 
 pytestmark = pytest.mark.django_db

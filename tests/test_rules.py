@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from screening.clinical import reasons, rules
 from screening.clinical.questions import EXCLUSIVE_OPTIONS, QUESTIONS, QUESTIONS_BY_CODE, Kind, Question
 from screening.clinical.rules import Outcome, RulesConfig
-from tests.answers import CLEAR_ANSWERS, make_answers
+from tests.support.answers import CLEAR_ANSWERS, make_answers
 
 NS, NR, LS = Outcome.NOT_SUITABLE, Outcome.NEEDS_REVIEW, Outcome.LIKELY_SUITABLE
 TODAY = date(2026, 5, 20)

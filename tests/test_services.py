@@ -14,8 +14,8 @@ from django.utils import timezone
 from screening import services
 from screening.models import AccessLog, AppendOnlyError, Decision, Submission, SubmissionTally
 from screening.queue import ReviewFilter
-from tests.answers import make_answers
-from tests.factories import SubmissionFactory
+from tests.support.answers import make_answers
+from tests.support.factories import SubmissionFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.db import IntegrityError
 
 from screening import services
 from screening.models import Submission
-from tests.answers import make_answers
+from tests.support.answers import make_answers
 
 pytestmark = pytest.mark.django_db
 

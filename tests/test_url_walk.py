@@ -12,7 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
 from screening import services
 from screening.models import Submission
-from tests.answers import make_answers
+from tests.support.answers import make_answers
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from screening.forms.intake import IntakeForm, layout_version, new_form_token
 from screening.models import Submission
-from tests.answers import make_answers
+from tests.support.answers import make_answers
 
 pytestmark = pytest.mark.django_db
 

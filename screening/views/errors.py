@@ -26,7 +26,9 @@ def intake_unavailable(request: HttpRequest, form: IntakeForm, exc: Exception) -
     """The answers, back in the form with the same token, so sending again stores them once."""
     logger.warning("Intake submit failed, database unavailable: %s: %s", type(exc).__name__, exc)
     # The page must not touch the database: no user or messages, which would read the session.
-    response = render(request, "screening/patient/intake_unavailable.html", {"form": form, **NO_DATABASE}, status=503)
+    response = render(
+        request, "screening/patient/intake_unavailable.html", {"form": form, **NO_DATABASE}, status=503
+    )
     response["Retry-After"] = "30"
     return response
 

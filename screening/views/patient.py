@@ -60,7 +60,9 @@ def intake(request: HttpRequest) -> HttpResponse:
             form.data = form.data.copy()
             form.data["form_token"] = new_form_token()
     return render(
-        request, "screening/patient/intake.html", {"form": form, "errors": form.is_bound and form.error_summary()}
+        request,
+        "screening/patient/intake.html",
+        {"form": form, "errors": form.is_bound and form.error_summary()},
     )
 
 

@@ -6,8 +6,8 @@ from typing import Any
 
 from playwright.sync_api import Page
 
-from tests.answers import make_answers
 from tests.e2e.checks import focus_is_shown
+from tests.support.answers import make_answers
 
 CONTACT = {"first_name": "Rosa", "last_name": "Reyes", "phone": "(555) 010-1234", "email": ""}
 # Any hidden section's "Next", and the button that sends the form.

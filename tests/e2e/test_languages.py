@@ -9,8 +9,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from screening.models import Submission
-from tests.answers import make_answers
 from tests.e2e.patient import answer, form_values, full_form, send
+from tests.support.answers import make_answers
 
 pytestmark = pytest.mark.e2e
 

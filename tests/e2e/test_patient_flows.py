@@ -9,7 +9,6 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from screening.models import Submission
-from tests.answers import make_answers
 from tests.e2e.patient import (
     SEND,
     answer,
@@ -20,6 +19,7 @@ from tests.e2e.patient import (
     shown_values,
     tab_to,
 )
+from tests.support.answers import make_answers
 
 pytestmark = pytest.mark.e2e
 

@@ -16,8 +16,8 @@ from playwright.sync_api import expect
 
 from screening import services
 from screening.accounts import twofactor
-from tests.answers import make_answers
-from tests.factories import SubmissionFactory
+from tests.support.answers import make_answers
+from tests.support.factories import SubmissionFactory
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page

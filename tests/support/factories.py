@@ -10,7 +10,7 @@ from factory.django import DjangoModelFactory
 
 from screening import services
 from screening.models import Submission
-from tests.answers import make_answers
+from tests.support.answers import make_answers
 
 
 class SubmissionFactory(DjangoModelFactory[Submission]):

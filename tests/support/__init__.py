@@ -1,0 +1,1 @@
+"""What tests share: answer sets, factories, page helpers, the live-server client. Never a test module."""
