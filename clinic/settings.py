@@ -17,38 +17,9 @@ from django.conf.locale import LANG_INFO
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import to_language
 
+from clinic.env import envbool, envchoice, envint
+
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-_TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off", ""}
-
-
-def envbool(name: str, default: str) -> bool:
-    value = os.getenv(name, default).strip().lower()
-    if value in _TRUE:
-        return True
-    if value in _FALSE:
-        return False
-    raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}")
-
-
-def envint(name: str, default: int, *, low: int, high: int) -> int:
-    raw = os.getenv(name, str(default)).strip()
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}") from None
-    if not low <= value <= high:
-        raise ImproperlyConfigured(f"{name} must be between {low} and {high}, not {value}")
-    return value
-
-
-def envchoice(name: str, default: str, choices: tuple[str, ...]) -> str:
-    value = os.getenv(name, default).strip()
-    if value not in choices:
-        raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, not {value!r}")
-    return value
-
 
 # ---------------------------------------------------------------- core
 
@@ -73,11 +44,18 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "screening",
+    # Security: a Content-Security-Policy, the log-in lockout, two-factor log-in ("security" below).
+    "csp",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
-# The security section at the end of this file adds its own apps and middleware.
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "screening.middleware.SecurityHeadersMiddleware",
     # Static files straight after security headers, before sessions: a stylesheet needs no session.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -85,8 +63,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Signed-in sessions: the idle and absolute limits, then the second factor before patient data.
+    "screening.accounts.middleware.SessionTimeoutMiddleware",
+    "screening.accounts.middleware.Require2FAMiddleware",
+    # django-axes turns a locked-out login into its lockout page; it must come last.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "clinic.urls"
@@ -257,46 +241,38 @@ if envbool("BENCH_FLOOR_VIEW", "false"):
 
 # ---------------------------------------------------------------- logging
 
+# Patient answers reach neither logs nor error e-mails: each handler drops request bodies and
+# cookies (the filter on every handler), and error reports hide every POST value, cookie and local
+# variable (DEFAULT_EXCEPTION_REPORTER_FILTER). django.request and django.security.csrf also clean
+# their records for any handler added later.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "screening.reporting.PatientSafeExceptionReporterFilter"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "no_request_body": {"()": "screening.reporting.DropRequestBodyFilter"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["no_request_body"]},
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false", "no_request_body"],
+        },
+    },
     "root": {"handlers": ["console"], "level": "INFO"},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django": {"handlers": ["console", "mail_admins"], "level": "INFO", "propagate": False},
+        "django.db.backends": {"level": "WARNING"},
+        "django.request": {"filters": ["no_request_body"]},
+        "django.security.csrf": {"filters": ["no_request_body"]},
+    },
 }
 
 # ---------------------------------------------------------------- security
-# Everything about hardening lives here, after the sections above, so that it reads as one piece.
+# The hardening settings (its apps and middleware are in the lists at the top, declared once).
 # README.md "Security" says what each part protects and which variables set it.
-
-INSTALLED_APPS += [
-    "csp",
-    "axes",
-    "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
-]
-
-
-def _insert_after(anchor: str, *names: str) -> None:
-    at = MIDDLEWARE.index(anchor) + 1
-    MIDDLEWARE[at:at] = list(names)
-
-
-_insert_after(
-    "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
-    "screening.middleware.SecurityHeadersMiddleware",
-)
-_insert_after(
-    "django.contrib.auth.middleware.AuthenticationMiddleware", "django_otp.middleware.OTPMiddleware"
-)
-MIDDLEWARE += [
-    "screening.accounts.middleware.SessionTimeoutMiddleware",
-    "screening.accounts.middleware.Require2FAMiddleware",
-    # django-axes turns a locked-out login into its lockout page; it must come last.
-    "axes.middleware.AxesMiddleware",
-]
 
 # HTTPS. Plain http is only for `make run` (DEBUG on) and the test client (its settings fixture).
 SECURE_SSL_REDIRECT = envbool("DJANGO_SECURE_SSL_REDIRECT", "false" if DEBUG else "true")
@@ -389,22 +365,3 @@ RECOVERY_CODE_COUNT = 10
 # The public questionnaire: at most INTAKE_RATE_LIMIT sends per client address per window (seconds).
 INTAKE_RATE_LIMIT = envint("INTAKE_RATE_LIMIT", 20, low=1, high=100_000)
 INTAKE_RATE_WINDOW = envint("INTAKE_RATE_WINDOW", 10 * 60, low=1, high=24 * 60 * 60)
-
-# Patient answers reach neither logs nor error e-mails: each handler drops request bodies and cookies,
-# and error reports hide every POST value, cookie and local variable.
-DEFAULT_EXCEPTION_REPORTER_FILTER = "screening.reporting.PatientSafeExceptionReporterFilter"
-LOGGING["filters"] = {
-    "no_request_body": {"()": "screening.reporting.DropRequestBodyFilter"},
-    "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
-}
-LOGGING["handlers"]["mail_admins"] = {
-    "class": "django.utils.log.AdminEmailHandler",
-    "level": "ERROR",
-    "filters": ["require_debug_false"],
-}
-for _handler in LOGGING["handlers"].values():
-    _handler.setdefault("filters", []).append("no_request_body")
-LOGGING["loggers"]["django"] = {"handlers": ["console", "mail_admins"], "level": "INFO", "propagate": False}
-# The handlers' filter covers every logger; these two also clean records for any handler added later.
-for _logger in ("django.request", "django.security.csrf"):
-    LOGGING["loggers"][_logger] = {"filters": ["no_request_body"]}
