@@ -25,7 +25,7 @@ from django.urls import reverse
 
 from bench.client import Fields, form_fields
 from screening.models import Submission
-from tests.test_views_intake import INTAKE, RESULT, form_data
+from tests.views.test_patient_intake import INTAKE, RESULT, form_data
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

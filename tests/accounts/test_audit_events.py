@@ -14,7 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from screening.accounts import middleware as security
 from screening.accounts import twofactor
 from screening.models import AccessLog
-from tests.test_accounts import current_code, log_in
+from tests.accounts.test_twofactor import current_code, log_in
 
 pytestmark = pytest.mark.django_db
 

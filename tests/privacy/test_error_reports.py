@@ -13,7 +13,7 @@ from django.test import Client
 from screening.reporting import DropRequestBodyFilter, PatientSafeExceptionReporterFilter
 from tests.support.answers import make_answers
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.urls_errors")]
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.support.urls_errors")]
 
 PATIENT = {
     **make_answers(date_of_birth="1953-11-07"),

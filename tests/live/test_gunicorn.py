@@ -19,7 +19,7 @@ from django.db import connection
 from bench.client import Browser
 from bench.server import Gunicorn
 from screening.models import Submission
-from tests.test_views_intake import INTAKE, RESULT, form_data
+from tests.views.test_patient_intake import INTAKE, RESULT, form_data
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 

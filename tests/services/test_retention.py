@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from screening import services
 from screening.models import AccessLog, AppendOnlyError, Decision, Submission
+from tests.settings.test_security import manage
 from tests.support.factories import SubmissionFactory
-from tests.test_security_settings import manage
 
 pytestmark = pytest.mark.django_db
 

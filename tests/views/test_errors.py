@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.urls_errors")]
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.support.urls_errors")]
 
 NOTHING_REVEALED = ("Traceback", "secret reason", "test-boom", "RuntimeError", "Django", "settings")
 
