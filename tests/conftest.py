@@ -6,6 +6,12 @@ from django.core.cache import cache, caches
 from django.shortcuts import resolve_url
 from django.test import Client
 from django.urls import NoReverseMatch
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from screening.accounts import twofactor
+from screening.models import Submission
+from tests.support.answers import make_answers
+from tests.support.factories import SubmissionFactory
 
 
 @pytest.fixture(autouse=True)
@@ -69,3 +75,23 @@ def other_user_client(other_user: User) -> Client:
     client = Client()
     client.force_login(other_user)
     return client
+
+
+@pytest.fixture
+def device(therapist: User) -> TOTPDevice:
+    # Thea's phone, set up earlier as her authenticator app, with her ten recovery codes.
+    device = TOTPDevice.objects.create(user=therapist, name=twofactor.TOTP_DEVICE_NAME, confirmed=True)
+    twofactor.recovery_codes_replace(user=therapist)
+    return device
+
+
+@pytest.fixture
+def rosa(db) -> Submission:
+    # Rosa Reyes sent her answers this morning; she has a pacemaker, so the rules said not suitable.
+    return SubmissionFactory(
+        first_name="Rosa",
+        last_name="Reyes",
+        phone="(555) 010-1234",
+        email="rosa@example.com",
+        answers=make_answers(has_implanted_electronic_device="yes", depth="unsure"),
+    )

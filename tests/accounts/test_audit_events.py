@@ -12,13 +12,11 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from screening.accounts import middleware as security
-from screening.accounts import twofactor
 from screening.models import AccessLog
-from tests.accounts.test_twofactor import current_code, log_in
+from tests.support.accounts import ADDRESS, current_code, log_in, shift_session
 
 pytestmark = pytest.mark.django_db
 
-ADDRESS = "203.0.113.7"  # log_in()'s default client address
 PASSWORD = "correct-horse-battery"
 Action = AccessLog.Action
 
@@ -57,9 +55,7 @@ def test_logging_out_without_being_logged_in_records_nothing(client: Client) -> 
 
 def test_a_session_that_timed_out_says_so(therapist_client: Client, therapist: User) -> None:
     therapist_client.get("/")
-    session = therapist_client.session
-    session[security.SESSION_SEEN_KEY] -= 16 * 60
-    session.save()
+    shift_session(therapist_client, security.SESSION_SEEN_KEY, 16 * 60)
     therapist_client.get("/")
     [entry] = rows(Action.LOGOUT)
     assert (entry.user, entry.detail) == (therapist, "reason=idle")
@@ -121,14 +117,6 @@ def test_views_and_decisions_keep_no_address(therapist_client: Client) -> None:
     therapist_client.get(reverse("screening:review-export"))
     [export] = rows(Action.EXPORT)
     assert export.client_address is None
-
-
-@pytest.fixture
-def device(therapist: User) -> TOTPDevice:
-    # Thea's phone, set up earlier, with her recovery codes.
-    device = TOTPDevice.objects.create(user=therapist, name=twofactor.TOTP_DEVICE_NAME, confirmed=True)
-    twofactor.recovery_codes_replace(user=therapist)
-    return device
 
 
 def test_passing_the_second_step_with_the_app_is_recorded(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 from io import StringIO
 from typing import Any
 
@@ -13,12 +12,12 @@ from django.core.management import call_command
 from django.shortcuts import resolve_url
 from django.test import Client
 from django.urls import reverse
-from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from screening.accounts import middleware as security
 from screening.accounts import twofactor
+from tests.support.accounts import current_code, log_in, shift_session
 
 pytestmark = pytest.mark.django_db
 
@@ -31,19 +30,8 @@ CODES = reverse("otp-recovery-codes")
 REVIEW = "/review/"
 
 
-def log_in(client: Client, username: str, password: str, address: str = "203.0.113.7") -> Any:
-    data = {"username": username, "password": password, "next": "/"}
-    return client.post(LOGIN, data, REMOTE_ADDR=address)
-
-
 def gated(response: Any) -> bool:
     return response.status_code == 302 and response["Location"].startswith("/accounts/two-factor/")
-
-
-def current_code(device: TOTPDevice, *, steps_ahead: int = 0) -> str:
-    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-    totp.time = time.time() + steps_ahead * device.step
-    return f"{totp.token():0{device.digits}d}"
 
 
 # ---------------------------------------------------------------- lockout
@@ -96,12 +84,6 @@ def test_a_good_login_resets_the_failure_count(client: Client, therapist: User) 
 # ---------------------------------------------------------------- session time limits
 
 
-def shift_session(client: Client, key: str, seconds: int) -> None:
-    session = client.session
-    session[key] -= seconds
-    session.save()
-
-
 def test_active_therapist_stays_logged_in(therapist_client: Client) -> None:
     therapist_client.get("/")
     shift_session(therapist_client, security.SESSION_SEEN_KEY, 14 * 60)
@@ -149,14 +131,6 @@ def test_patients_anonymous_session_is_not_timed(client: Client) -> None:
 @pytest.fixture
 def require_2fa(settings: Any) -> None:
     settings.REQUIRE_2FA = True
-
-
-@pytest.fixture
-def device(therapist: User) -> TOTPDevice:
-    # Thea's phone, set up earlier, with her recovery codes.
-    device = TOTPDevice.objects.create(user=therapist, name=twofactor.TOTP_DEVICE_NAME, confirmed=True)
-    twofactor.recovery_codes_replace(user=therapist)
-    return device
 
 
 @pytest.mark.usefixtures("require_2fa")

@@ -11,12 +11,12 @@ from django.contrib.auth.models import Group, User
 from django.test import Client
 from django.urls import reverse
 
-from screening import services
 from screening.exports.csv import HEADER, _safe_cell, submission_rows
 from screening.models import AccessLog, Submission
 from screening.queue import ReviewFilter
 from tests.support.answers import make_answers
 from tests.support.factories import SubmissionFactory
+from tests.support.review import decide
 
 pytestmark = pytest.mark.django_db
 
@@ -51,9 +51,7 @@ def test_export_escapes_formula_cells(value: object, expected: str) -> None:
 def test_rows_start_with_the_header_and_hold_one_row_per_submission(therapist: User) -> None:
     plain = SubmissionFactory()
     flagged = SubmissionFactory(answers=make_answers(has_implanted_electronic_device="yes", depth="unsure"))
-    services.decision_record(
-        submission=flagged, therapist=therapist, choice="not_suitable", note="", seen_decision_id=None
-    )
+    decide(flagged, therapist, "not_suitable")
     rows = list(submission_rows(Submission.objects.for_queue(ReviewFilter(status="all"))))
     assert rows[0] == HEADER
     by_reference = {row[0]: dict(zip(HEADER, row, strict=True)) for row in rows[1:]}
@@ -96,9 +94,7 @@ def test_export_neutralises_a_formula_in_a_therapist_name(client: Client) -> Non
     mallory.groups.add(Group.objects.get(name="Therapists"))
     client.force_login(mallory)
     submission = SubmissionFactory()
-    services.decision_record(
-        submission=submission, therapist=mallory, choice="call_patient", note="", seen_decision_id=None
-    )
+    decide(submission, mallory, "call_patient")
     client.post(reverse("screening:review-queue"), {"status": "all"})
     rows = read_csv(client.get(EXPORT))
     assert rows[0]["decided_by"] == "'=HYPERLINK(1)"

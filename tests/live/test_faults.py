@@ -23,18 +23,14 @@ from django.db import connection, connections
 from django.test import Client
 from django.urls import reverse
 
-from bench.client import Fields, form_fields
 from screening.models import Submission
-from tests.views.test_patient_intake import INTAKE, RESULT, form_data
+from tests.support.intake import INTAKE, RESULT, form_data
+from tests.support.live import Fields, as_fields, form_fields
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 # How long the app's connection waits for a lock in these tests, instead of DATABASE_TIMEOUT.
 SHORT_WAIT_MS = 200
-
-
-def _as_fields(data: dict[str, Any]) -> Fields:
-    return {k: [v] if isinstance(v, str) else list(v) for k, v in data.items()}
 
 
 def _other_connection() -> Any:
@@ -129,7 +125,7 @@ def _assert_calm_503_with_every_answer(response: Any, sent: dict[str, Any]) -> F
     assert "Nothing you typed is" in html
     again = form_fields(html, "intake-form")
     # Sending the page again sends exactly what the patient typed, with the same form token.
-    assert {k: v for k, v in again.items() if k != "csrfmiddlewaretoken"} == _as_fields(sent)
+    assert {k: v for k, v in again.items() if k != "csrfmiddlewaretoken"} == as_fields(sent)
     return again
 
 

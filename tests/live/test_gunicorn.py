@@ -1,5 +1,5 @@
 """The production configuration under concurrent patients: a real gunicorn (gunicorn.conf.py) on the
-test database, driven over HTTP on 127.0.0.1 with the TLS proxy's X-Forwarded-Proto (bench/client.py),
+test database, driven over HTTP on 127.0.0.1 with the TLS proxy's X-Forwarded-Proto (tests/support/live.py),
 so Django sees HTTPS as in a deployment. Marked slow; `make test` and CI run them."""
 
 from __future__ import annotations
@@ -16,10 +16,9 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from bench.client import Browser
-from bench.server import Gunicorn
 from screening.models import Submission
-from tests.views.test_patient_intake import INTAKE, RESULT, form_data
+from tests.support.intake import INTAKE, RESULT, form_data
+from tests.support.live import Browser, Gunicorn
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 

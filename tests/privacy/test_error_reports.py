@@ -11,18 +11,12 @@ from django.core import mail
 from django.test import Client
 
 from screening.reporting import DropRequestBodyFilter, PatientSafeExceptionReporterFilter
-from tests.support.answers import make_answers
+from tests.support.patients import ZEBULON, ZEBULON_BIRTH_DATE, identifying_strings, zebulon_form
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.support.urls_errors")]
 
-PATIENT = {
-    **make_answers(date_of_birth="1953-11-07"),
-    "first_name": "Zebulon",
-    "last_name": "Quixote-Marwick",
-    "phone": "(555) 019-8765",
-    "email": "zebulon.q@example.org",
-}
-SECRETS = ("Zebulon", "Quixote", "019-8765", "zebulon.q", "1953-11-07")
+PATIENT = zebulon_form()
+SECRETS = identifying_strings(ZEBULON, ZEBULON_BIRTH_DATE)
 
 
 class Collect(logging.Handler):

@@ -12,37 +12,15 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
 from screening import services
 from screening.models import Submission
-from tests.support.answers import make_answers
+from tests.support.patients import ZEBULON, patient_data, zebulon_answers
 
 pytestmark = pytest.mark.django_db
-
-DOB = "1953-11-07"
 
 
 @pytest.fixture
 def submission() -> Submission:
     # Zebulon, a patient whose every detail is distinctive enough to spot anywhere on a page.
-    contact = services.Contact(
-        first_name="Zebulon",
-        last_name="Quixote-Marwick",
-        phone="(555) 019-8765",
-        email="zebulon.q@example.org",
-    )
-    return services.submission_create(answers=make_answers(date_of_birth=DOB), contact=contact)
-
-
-def patient_data(submission: Submission) -> list[str]:
-    return [
-        submission.first_name,
-        submission.last_name,
-        submission.phone,
-        "019-8765",
-        submission.email,
-        submission.reference,
-        DOB,
-        "11/07/1953",
-        "Nov. 7, 1953",
-    ]
+    return services.submission_create(answers=zebulon_answers(), contact=ZEBULON)
 
 
 def url_patterns(

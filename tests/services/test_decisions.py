@@ -14,18 +14,11 @@ from django.utils import timezone
 from screening import services
 from screening.models import AccessLog, AppendOnlyError, Decision, Submission, SubmissionTally
 from screening.queue import ReviewFilter
-from tests.support.answers import make_answers
+from tests.support.answers import elderly_answers, make_answers
 from tests.support.factories import SubmissionFactory
+from tests.support.review import decide
 
 pytestmark = pytest.mark.django_db
-
-
-def decide(
-    submission: Submission, therapist: User, choice: str = "suitable", note: str = "", seen: int | None = None
-) -> Decision:
-    return services.decision_record(
-        submission=submission, therapist=therapist, choice=choice, note=note, seen_decision_id=seen
-    )
 
 
 def test_a_decision_records_therapist_time_and_the_outcome_it_was_made_on(therapist: User) -> None:
@@ -135,11 +128,6 @@ def test_erasing_a_submission_keeps_its_audit_trail_by_reference(therapist: User
     assert entry.submission is None
     assert entry.submission_reference == reference
     assert not Decision.objects.exists()
-
-
-def elderly_answers() -> dict:
-    # 80 on the day of screening: under the default very-elderly age of 85.
-    return make_answers(date_of_birth=(timezone.localdate() - timedelta(days=80 * 365 + 30)).isoformat())
 
 
 def test_reassess_changes_nothing_when_rules_and_settings_are_unchanged() -> None:

@@ -13,8 +13,10 @@ from django.utils import timezone
 
 from screening import services
 from screening.models import AccessLog, AppendOnlyError, Decision, Submission
-from tests.settings.test_security import manage
+from tests.support.commands import manage
 from tests.support.factories import SubmissionFactory
+from tests.support.patients import patient_data
+from tests.support.review import decide
 
 pytestmark = pytest.mark.django_db
 
@@ -23,21 +25,10 @@ def days_ago(days: int) -> Submission:
     return SubmissionFactory(created_at=timezone.now() - timedelta(days=days))
 
 
-def decide(submission: Submission, therapist: User) -> Decision:
-    latest = submission.latest_decision_id
-    return services.decision_record(
-        submission=submission, therapist=therapist, choice="call_patient", note="", seen_decision_id=latest
-    )
-
-
 def purge(*args: str) -> str:
     out = io.StringIO()
     call_command("purge_submissions", *args, stdout=out)
     return out.getvalue()
-
-
-def patient_data(*submissions: Submission) -> list[str]:
-    return [v for s in submissions for v in (s.first_name, s.last_name, s.phone, s.reference)]
 
 
 @pytest.fixture

@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import secrets
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
-from django.conf import settings as django_settings
 from django.test import Client
+
+from tests.support.commands import BASE_DIR, manage
 
 pytestmark = pytest.mark.django_db
 
-BASE_DIR = Path(django_settings.BASE_DIR)
 
 PRODUCTION_ENV = {
     "DJANGO_DEBUG": "false",
@@ -24,19 +20,6 @@ PRODUCTION_ENV = {
     "DJANGO_ALLOWED_HOSTS": "screening.clinic.example",
     "REDIS_URL": "redis://127.0.0.1:6379/0",
 }
-
-
-def manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    """Runs manage.py in a fresh process with only the given environment (plus PATH)."""
-    return subprocess.run(  # noqa: S603 -- our own manage.py, fixed arguments
-        [sys.executable, "manage.py", *args],
-        cwd=BASE_DIR,
-        env={"PATH": os.environ.get("PATH", ""), **env},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
 
 
 def settings_in_fresh_process(*names: str, **env: str) -> dict[str, object]:

@@ -12,29 +12,12 @@ from django.core.cache.utils import make_template_fragment_key
 from django.test import Client
 from django.urls import reverse
 
-from screening.forms.intake import IntakeForm, layout_version, new_form_token
+from screening.forms.intake import IntakeForm, layout_version
 from screening.models import Submission
 from tests.support.answers import make_answers
+from tests.support.intake import INTAKE, RESULT, error_codes, form_data
 
 pytestmark = pytest.mark.django_db
-
-INTAKE = reverse("screening:intake")
-RESULT = reverse("screening:result")
-
-
-def form_data(**overrides: Any) -> dict[str, Any]:
-    """A complete, valid POST: clear answers, contact details, consent and a fresh form token."""
-    data: dict[str, Any] = {
-        **make_answers(),
-        "first_name": "Rosa",
-        "last_name": "Reyes",
-        "phone": "(555) 010-1234",
-        "email": "",
-        "consent": "on",
-        "form_token": new_form_token(),
-    }
-    data.update(overrides)
-    return {k: v for k, v in data.items() if v is not None}
 
 
 def token_of(response: Any, name: str = "form_token") -> str:
@@ -53,10 +36,6 @@ def without_tokens(response: Any) -> str:
 def fragment_key(language: str = "en") -> str:
     """Where templates/screening/patient/intake.html caches the empty questionnaire for this language."""
     return make_template_fragment_key("intake_form", [layout_version(), language, settings.CLINIC_NAME])
-
-
-def error_codes(response: Any, field: str) -> list[str]:
-    return [e.code for e in response.context["form"].errors.as_data().get(field, [])]
 
 
 def test_home_links_to_the_questionnaire(client: Client) -> None:

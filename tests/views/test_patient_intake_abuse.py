@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from screening.accounts.clients import client_address
 from screening.clinical import questions
 from screening.models import Submission
-from tests.views.test_patient_intake import INTAKE, error_codes, form_data
+from tests.support.intake import INTAKE, error_codes, form_data
 
 pytestmark = pytest.mark.django_db
 

@@ -15,20 +15,16 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from screening import services
 from screening.models import AccessLog, Decision, Submission
 from tests.support.answers import make_answers
 from tests.support.factories import SubmissionFactory
+from tests.support.review import decide, detail_url
 
 pytestmark = pytest.mark.django_db
 
 QUEUE = reverse("screening:review-queue")
 EXPORT = reverse("screening:review-export")
 LOGIN = reverse("login")
-
-
-def detail_url(submission: Submission) -> str:
-    return reverse("screening:review-detail", args=[submission.code])
 
 
 def decide_url(submission: Submission) -> str:
@@ -41,18 +37,6 @@ def queue_rows(response: Any) -> list[Submission]:
 
 def set_filter(client: Client, **data: str) -> Any:
     return client.post(QUEUE, data)
-
-
-@pytest.fixture
-def rosa(db) -> Submission:
-    # Rosa Reyes sent her answers this morning; she has a pacemaker, so the rules said not suitable.
-    return SubmissionFactory(
-        first_name="Rosa",
-        last_name="Reyes",
-        phone="(555) 010-1234",
-        email="rosa@example.com",
-        answers=make_answers(has_implanted_electronic_device="yes", depth="unsure"),
-    )
 
 
 def review_requests(submission: Submission) -> list[tuple[str, str, dict[str, str]]]:
@@ -126,9 +110,7 @@ def test_queue_shows_undecided_newest_first_by_default(therapist_client: Client,
     old = SubmissionFactory(created_at=now - timedelta(days=2))
     new = SubmissionFactory(created_at=now - timedelta(hours=1))
     decided = SubmissionFactory(created_at=now)
-    services.decision_record(
-        submission=decided, therapist=therapist, choice="call_patient", note="", seen_decision_id=None
-    )
+    decide(decided, therapist, "call_patient")
     assert queue_rows(therapist_client.get(QUEUE)) == [new, old]
 
 
@@ -150,9 +132,7 @@ def test_queue_row_shows_outcome_reasons_name_age_condition_area_and_time(
 def test_queue_row_shows_the_latest_decision(
     therapist_client: Client, therapist: User, rosa: Submission
 ) -> None:
-    services.decision_record(
-        submission=rosa, therapist=therapist, choice="not_suitable", note="", seen_decision_id=None
-    )
+    decide(rosa, therapist, "not_suitable")
     set_filter(therapist_client, status="decided")
     html = therapist_client.get(QUEUE).content.decode()
     assert "Not suitable" in html
@@ -189,9 +169,7 @@ def test_queue_filters_by_outcome_status_and_date(
             last_name="old", created_at=now - timedelta(days=12), answers=make_answers(depth="unsure")
         ),
     }
-    services.decision_record(
-        submission=made["decided"], therapist=therapist, choice="suitable", note="", seen_decision_id=None
-    )
+    decide(made["decided"], therapist, "suitable")
     today = timezone.localdate()
     values = {"today": today.isoformat(), "ten_days_ago": (today - timedelta(days=10)).isoformat()}
     assert set_filter(therapist_client, **{k: v.format(**values) for k, v in data.items()}).status_code == 302
@@ -227,9 +205,7 @@ def test_queue_counts_each_outcome_for_the_other_filters(therapist_client: Clien
     SubmissionFactory.create_batch(2)
     SubmissionFactory(answers=make_answers(depth="unsure"))
     decided = SubmissionFactory(answers=make_answers(has_implanted_electronic_device="yes"))
-    services.decision_record(
-        submission=decided, therapist=therapist, choice="not_suitable", note="", seen_decision_id=None
-    )
+    decide(decided, therapist, "not_suitable")
     set_filter(therapist_client, outcome="needs_review")
     response = therapist_client.get(QUEUE)
     assert response.context["tallies"] == [
@@ -266,9 +242,7 @@ def test_clearing_the_filter_goes_back_to_undecided(therapist_client: Client, ro
 
 def make_decided_submissions(n: int, therapist: User) -> None:
     for submission in SubmissionFactory.create_batch(n):
-        services.decision_record(
-            submission=submission, therapist=therapist, choice="call_patient", note="", seen_decision_id=None
-        )
+        decide(submission, therapist, "call_patient")
 
 
 @pytest.mark.parametrize("status", ["undecided", "all"])
@@ -363,9 +337,7 @@ def test_a_decision_made_meanwhile_is_shown_and_nothing_is_overwritten(
     page = therapist_client.get(detail_url(rosa))
     seen = page.context["form"]["seen_decision"].value()
     colleague = User.objects.create_user("carl")
-    services.decision_record(
-        submission=rosa, therapist=colleague, choice="call_patient", note="", seen_decision_id=None
-    )
+    decide(rosa, colleague, "call_patient")
     response = post_decision(therapist_client, rosa, choice="not_suitable", seen_decision=seen or "")
     assert response.status_code == 409
     html = response.content.decode()

@@ -9,10 +9,9 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
-from screening import services
 from screening.models import AccessLog, Decision, Submission
-from tests.support.answers import make_answers
 from tests.support.factories import SubmissionFactory
+from tests.support.review import decide, detail_url
 
 pytestmark = pytest.mark.django_db
 
@@ -23,32 +22,14 @@ def erase_url(submission: Submission) -> str:
     return reverse("screening:review-erase", args=[submission.code])
 
 
-def detail_url(submission: Submission) -> str:
-    return reverse("screening:review-detail", args=[submission.code])
-
-
-def decide(submission: Submission, therapist: User) -> Decision:
-    return services.decision_record(
-        submission=submission,
-        therapist=therapist,
-        choice="call_patient",
-        note="",
-        seen_decision_id=submission.latest_decision_id,
-    )
-
-
 def shown_messages(response: Any) -> list[tuple[str, str]]:
     return [(m.level_tag, str(m)) for m in response.context["messages"]]
 
 
-@pytest.fixture
-def rosa(therapist: User) -> Submission:
-    # Rosa Reyes asked the clinic to delete her screening; a therapist had already decided on it.
-    rosa = SubmissionFactory(
-        first_name="Rosa", last_name="Reyes", answers=make_answers(has_implanted_electronic_device="yes")
-    )
+@pytest.fixture(autouse=True)
+def _rosa_asks_to_be_erased(rosa: Submission, therapist: User) -> None:
+    # Rosa asked the clinic to delete her screening; a therapist had already decided on it.
     decide(rosa, therapist)
-    return rosa
 
 
 @pytest.fixture
