@@ -1,23 +1,20 @@
-"""Therapist accounts: log-in lockout, session time limits, and the two-factor step."""
+"""The two-factor step: setting up the app, codes and recovery codes, and which pages ask for it."""
 
 from __future__ import annotations
 
 import re
-from io import StringIO
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
-from django.core.management import call_command
 from django.shortcuts import resolve_url
 from django.test import Client
 from django.urls import reverse
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from screening.accounts import middleware as security
 from screening.accounts import twofactor
-from tests.support.accounts import current_code, log_in, shift_session
+from tests.support.accounts import current_code
 
 pytestmark = pytest.mark.django_db
 
@@ -32,100 +29,6 @@ REVIEW = "/review/"
 
 def gated(response: Any) -> bool:
     return response.status_code == 302 and response["Location"].startswith("/accounts/two-factor/")
-
-
-# ---------------------------------------------------------------- lockout
-
-
-def test_correct_password_logs_in(client: Client, therapist: User) -> None:
-    response = log_in(client, "thea", "correct-horse-battery")
-    assert response.status_code == 302
-    assert client.session["_auth_user_id"] == str(therapist.pk)
-
-
-def test_five_wrong_passwords_lock_the_account_from_that_address(client: Client, therapist: User) -> None:
-    for _ in range(4):
-        assert log_in(client, "thea", "wrong-password").status_code == 200
-    fifth = log_in(client, "thea", "wrong-password")
-    assert fifth.status_code == 429
-    locked = log_in(client, "thea", "correct-horse-battery")
-    assert locked.status_code == 429
-    assert "_auth_user_id" not in client.session
-    html = locked.content.decode()
-    assert "Log in paused" in html
-    assert "15 minutes" in html
-    assert "thea" not in html
-
-
-def test_lockout_is_per_username_and_address(client: Client, therapist: User) -> None:
-    for _ in range(5):
-        log_in(client, "thea", "wrong-password")
-    other_address = Client()
-    assert log_in(other_address, "thea", "correct-horse-battery", address="198.51.100.9").status_code == 302
-
-
-def test_lockout_lasts_fifteen_minutes_and_counts_in_the_cache(settings: Any) -> None:
-    from axes.helpers import get_cool_off
-
-    assert get_cool_off().total_seconds() == 15 * 60
-    assert settings.AXES_HANDLER == "axes.handlers.cache.AxesCacheHandler"
-    assert settings.AXES_FAILURE_LIMIT == 5
-
-
-def test_a_good_login_resets_the_failure_count(client: Client, therapist: User) -> None:
-    for _ in range(4):
-        log_in(client, "thea", "wrong-password")
-    assert log_in(client, "thea", "correct-horse-battery").status_code == 302
-    client.logout()
-    for _ in range(4):
-        assert log_in(client, "thea", "wrong-password").status_code == 200
-
-
-# ---------------------------------------------------------------- session time limits
-
-
-def test_active_therapist_stays_logged_in(therapist_client: Client) -> None:
-    therapist_client.get("/")
-    shift_session(therapist_client, security.SESSION_SEEN_KEY, 14 * 60)
-    assert therapist_client.get("/").status_code == 200
-    assert "_auth_user_id" in therapist_client.session
-
-
-def test_fifteen_idle_minutes_log_the_therapist_out(therapist_client: Client) -> None:
-    therapist_client.get("/")
-    shift_session(therapist_client, security.SESSION_SEEN_KEY, 15 * 60 + 5)
-    response = therapist_client.get("/intake/")
-    assert response.status_code == 302
-    assert response["Location"] == f"{LOGIN}?next=/intake/"
-    assert "_auth_user_id" not in therapist_client.session
-    page = therapist_client.get(response["Location"]).content.decode()
-    assert "You were logged out" in page
-
-
-def test_eight_hours_end_the_session_however_active(therapist_client: Client) -> None:
-    therapist_client.get("/")
-    shift_session(therapist_client, security.SESSION_STARTED_KEY, 8 * 60 * 60 + 5)
-    response = therapist_client.get("/")
-    assert response.status_code == 302
-    assert "_auth_user_id" not in therapist_client.session
-
-
-def test_expired_post_is_not_replayed_after_logging_in_again(therapist_client: Client) -> None:
-    therapist_client.get("/")
-    shift_session(therapist_client, security.SESSION_SEEN_KEY, 16 * 60)
-    response = therapist_client.post("/intake/start-over/")
-    assert response["Location"] == LOGIN
-
-
-def test_patients_anonymous_session_is_not_timed(client: Client) -> None:
-    client.get("/intake/")
-    client.post("/intake/start-over/")
-    session = client.session
-    assert security.SESSION_STARTED_KEY not in session
-    assert security.SESSION_SEEN_KEY not in session
-
-
-# ---------------------------------------------------------------- two-factor log-in
 
 
 @pytest.fixture
@@ -277,10 +180,3 @@ def test_full_log_in_with_password_then_code(client: Client, therapist: User, de
     assert f'value="{REVIEW}"' in page.content.decode()
     assert client.post(VERIFY, {"code": current_code(device), "next": REVIEW})["Location"] == REVIEW
     assert not gated(client.get(REVIEW))
-
-
-def test_an_admin_can_lift_a_lockout_from_the_command_line(client: Client, therapist: User) -> None:
-    for _ in range(5):
-        log_in(client, "thea", "wrong-password")
-    call_command("axes_reset_ip_username", "203.0.113.7", "thea", stdout=StringIO())
-    assert log_in(client, "thea", "correct-horse-battery").status_code == 302
