@@ -20,7 +20,7 @@ def create_therapist(*args: str, stdin: str = "", **options: Any) -> str:
 
 def test_create_therapist_reads_the_password_from_stdin_and_grants_review() -> None:
     output = create_therapist("tess", "--password-stdin", stdin="a-long-enough-passphrase\n")
-    assert "created" in output
+    assert output == "Therapist 'tess' created.\n"
     tess = User.objects.get(username="tess")
     assert tess.check_password("a-long-enough-passphrase")
     assert tess.has_perm("screening.review_submission")

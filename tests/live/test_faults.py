@@ -119,7 +119,7 @@ def database_unreachable() -> Iterator[None]:
 
 def _assert_calm_503_with_every_answer(response: Any, sent: dict[str, Any]) -> Fields:
     assert response.status_code == 503
-    assert response["Retry-After"]
+    assert response["Retry-After"] == "30"
     html = response.content.decode()
     assert "Your answers are not sent yet" in html
     assert "Nothing you typed is" in html

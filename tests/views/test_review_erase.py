@@ -102,7 +102,7 @@ def test_the_right_reference_erases_the_submission_and_its_decisions_only(
     assert list(Submission.objects.all()) == [other_patient]
     assert [d.submission for d in Decision.objects.all()] == [other_patient]
     other_patient.refresh_from_db()
-    assert other_patient.latest_decision is not None
+    assert other_patient.latest_decision == Decision.objects.get()
     assert therapist_client.get(detail_url(rosa)).status_code == 404
 
 
