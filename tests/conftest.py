@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core.cache import cache, caches
@@ -15,12 +17,12 @@ from tests.support.factories import SubmissionFactory
 
 
 @pytest.fixture(autouse=True)
-def _fast_hasher(settings) -> None:
+def _fast_hasher(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
-def _plain_http(settings) -> None:
+def _plain_http(settings: Any) -> None:
     # The test client speaks plain http; the tests of the HTTPS redirect switch it back on.
     settings.SECURE_SSL_REDIRECT = False
 
@@ -34,13 +36,13 @@ def _fresh_counters() -> None:
 
 
 @pytest.fixture(autouse=True)
-def _no_second_factor(settings) -> None:
+def _no_second_factor(settings: Any) -> None:
     # Tests log in with force_login(); the two-factor tests switch REQUIRE_2FA back on.
     settings.REQUIRE_2FA = False
 
 
 @pytest.fixture(autouse=True)
-def _login_redirect_resolves(settings) -> None:
+def _login_redirect_resolves(settings: Any) -> None:
     # LOGIN_REDIRECT_URL names the review queue, which arrives with the review workspace; until it
     # does, pages that go on to it after log-in go to the home page instead. A no-op once it exists.
     try:
@@ -50,7 +52,7 @@ def _login_redirect_resolves(settings) -> None:
 
 
 @pytest.fixture
-def therapist(db) -> User:
+def therapist(db: None) -> User:
     # Thea, a physical therapist in the Therapists group: may read and decide submissions.
     user = User.objects.create_user("thea", password="correct-horse-battery")
     user.groups.add(Group.objects.get(name="Therapists"))
@@ -65,7 +67,7 @@ def therapist_client(therapist: User) -> Client:
 
 
 @pytest.fixture
-def other_user(db) -> User:
+def other_user(db: None) -> User:
     # Oscar, the front-desk clerk: has a login, but not the review permission.
     return User.objects.create_user("oscar", password="correct-horse-battery")
 
@@ -86,7 +88,7 @@ def device(therapist: User) -> TOTPDevice:
 
 
 @pytest.fixture
-def rosa(db) -> Submission:
+def rosa(db: None) -> Submission:
     # Rosa Reyes sent her answers this morning; she has a pacemaker, so the rules said not suitable.
     return SubmissionFactory(
         first_name="Rosa",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -21,7 +22,7 @@ def reassess(*args: str) -> str:
     return out.getvalue()
 
 
-def test_reassess_reports_a_changed_age_threshold_by_rule_without_changing_anything(settings) -> None:
+def test_reassess_reports_a_changed_age_threshold_by_rule_without_changing_anything(settings: Any) -> None:
     elderly = SubmissionFactory(answers=elderly_answers())
     SubmissionFactory()
     settings.VERY_ELDERLY_AGE = 75
@@ -40,7 +41,7 @@ def test_reassess_reports_a_changed_age_threshold_by_rule_without_changing_anyth
     assert elderly.outcome == "needs_review"
 
 
-def test_reassess_since_takes_a_date(settings) -> None:
+def test_reassess_since_takes_a_date() -> None:
     SubmissionFactory(created_at=timezone.now() - timedelta(days=30))
     assert "checked 0 submissions" in reassess("--since", timezone.localdate().isoformat())
     with pytest.raises(CommandError, match="YYYY-MM-DD"):

@@ -75,7 +75,7 @@ def test_deciding_against_the_outcome_needs_a_note(therapist: User) -> None:
     ],
 )
 def test_an_override_is_only_a_decision_that_crosses_the_automated_outcome(
-    therapist: User, answers: dict, choice: str, override: bool
+    therapist: User, answers: dict[str, str], choice: str, override: bool
 ) -> None:
     submission = SubmissionFactory(answers=make_answers(**answers))
     decision = decide(submission, therapist, choice, note="reason given")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -22,7 +23,7 @@ def test_reassess_changes_nothing_when_rules_and_settings_are_unchanged() -> Non
     assert report.outcomes_changed == report.reasons_only_changed == 0
 
 
-def test_reassess_reports_a_lowered_age_threshold_by_rule_and_stores_nothing(settings) -> None:
+def test_reassess_reports_a_lowered_age_threshold_by_rule_and_stores_nothing(settings: Any) -> None:
     elderly = SubmissionFactory(answers=elderly_answers())
     SubmissionFactory()
     settings.VERY_ELDERLY_AGE = 75
@@ -36,7 +37,7 @@ def test_reassess_reports_a_lowered_age_threshold_by_rule_and_stores_nothing(set
     assert not AccessLog.objects.exists()
 
 
-def test_reassess_with_apply_stores_and_logs_the_new_outcome(settings) -> None:
+def test_reassess_with_apply_stores_and_logs_the_new_outcome(settings: Any) -> None:
     elderly = SubmissionFactory(answers=elderly_answers())
     settings.VERY_ELDERLY_AGE = 75
     report = services.submissions_reassess(apply=True, chunk_size=1)
@@ -48,7 +49,7 @@ def test_reassess_with_apply_stores_and_logs_the_new_outcome(settings) -> None:
     assert services.submissions_reassess().outcomes_changed == 0
 
 
-def test_reassess_since_leaves_older_submissions_out(settings) -> None:
+def test_reassess_since_leaves_older_submissions_out(settings: Any) -> None:
     SubmissionFactory(answers=elderly_answers(), created_at=timezone.now() - timedelta(days=10))
     settings.VERY_ELDERLY_AGE = 75
     assert services.submissions_reassess(since=timezone.localdate() - timedelta(days=3)).checked == 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import secrets
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -74,7 +75,7 @@ def test_trusted_proxy_turns_on_the_forwarded_proto_header() -> None:
     assert values == {"SECURE_PROXY_SSL_HEADER": ["HTTP_X_FORWARDED_PROTO", "https"]}
 
 
-def test_http_is_redirected_to_https_when_the_redirect_is_on(client: Client, settings) -> None:
+def test_http_is_redirected_to_https_when_the_redirect_is_on(client: Client, settings: Any) -> None:
     settings.SECURE_SSL_REDIRECT = True
     response = client.get("/intake/")
     assert response.status_code == 301
@@ -82,7 +83,7 @@ def test_http_is_redirected_to_https_when_the_redirect_is_on(client: Client, set
     assert client.get("/intake/", secure=True).status_code == 200
 
 
-def test_https_responses_carry_hsts(client: Client, settings) -> None:
+def test_https_responses_carry_hsts(client: Client, settings: Any) -> None:
     settings.SECURE_HSTS_SECONDS = 31536000
     response = client.get("/", secure=True)
     assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
