@@ -28,8 +28,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-from bench.client import Browser
-from bench.server import BASE_DIR, Gunicorn
+from tests.support.live import BASE_DIR, Browser, Gunicorn
 
 WORK_DIR = BASE_DIR / "test-artifacts" / "bench"
 INTAKE = "/intake/"

@@ -1,20 +1,28 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core.cache import cache, caches
 from django.shortcuts import resolve_url
 from django.test import Client
 from django.urls import NoReverseMatch
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from screening.accounts import twofactor
+from screening.models import Submission
+from tests.support.answers import make_answers
+from tests.support.factories import SubmissionFactory
 
 
 @pytest.fixture(autouse=True)
-def _fast_hasher(settings) -> None:
+def _fast_hasher(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
-def _plain_http(settings) -> None:
+def _plain_http(settings: Any) -> None:
     # The test client speaks plain http; the tests of the HTTPS redirect switch it back on.
     settings.SECURE_SSL_REDIRECT = False
 
@@ -28,13 +36,13 @@ def _fresh_counters() -> None:
 
 
 @pytest.fixture(autouse=True)
-def _no_second_factor(settings) -> None:
+def _no_second_factor(settings: Any) -> None:
     # Tests log in with force_login(); the two-factor tests switch REQUIRE_2FA back on.
     settings.REQUIRE_2FA = False
 
 
 @pytest.fixture(autouse=True)
-def _login_redirect_resolves(settings) -> None:
+def _login_redirect_resolves(settings: Any) -> None:
     # LOGIN_REDIRECT_URL names the review queue, which arrives with the review workspace; until it
     # does, pages that go on to it after log-in go to the home page instead. A no-op once it exists.
     try:
@@ -44,7 +52,7 @@ def _login_redirect_resolves(settings) -> None:
 
 
 @pytest.fixture
-def therapist(db) -> User:
+def therapist(db: None) -> User:
     # Thea, a physical therapist in the Therapists group: may read and decide submissions.
     user = User.objects.create_user("thea", password="correct-horse-battery")
     user.groups.add(Group.objects.get(name="Therapists"))
@@ -59,7 +67,7 @@ def therapist_client(therapist: User) -> Client:
 
 
 @pytest.fixture
-def other_user(db) -> User:
+def other_user(db: None) -> User:
     # Oscar, the front-desk clerk: has a login, but not the review permission.
     return User.objects.create_user("oscar", password="correct-horse-battery")
 
@@ -69,3 +77,23 @@ def other_user_client(other_user: User) -> Client:
     client = Client()
     client.force_login(other_user)
     return client
+
+
+@pytest.fixture
+def device(therapist: User) -> TOTPDevice:
+    # Thea's phone, set up earlier as her authenticator app, with her ten recovery codes.
+    device = TOTPDevice.objects.create(user=therapist, name=twofactor.TOTP_DEVICE_NAME, confirmed=True)
+    twofactor.recovery_codes_replace(user=therapist)
+    return device
+
+
+@pytest.fixture
+def rosa(db: None) -> Submission:
+    # Rosa Reyes sent her answers this morning; she has a pacemaker, so the rules said not suitable.
+    return SubmissionFactory(
+        first_name="Rosa",
+        last_name="Reyes",
+        phone="(555) 010-1234",
+        email="rosa@example.com",
+        answers=make_answers(has_implanted_electronic_device="yes", depth="unsure"),
+    )

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import copy
+from datetime import timedelta
 from typing import Any
+
+from django.utils import timezone
 
 # Every question answered, and no rule of clinical.md §4.3 fires: the outcome is likely_suitable.
 # The patient is an adult well under the very-elderly age until about 2060.
@@ -38,3 +41,9 @@ def make_answers(**overrides: Any) -> dict[str, Any]:
     if unknown := set(overrides) - set(CLEAR_ANSWERS):
         raise TypeError(f"make_answers() got unknown question codes: {sorted(unknown)}")
     return copy.deepcopy({**CLEAR_ANSWERS, **overrides})
+
+
+def elderly_answers() -> dict[str, Any]:
+    """Clear answers from a patient who is 80 on the day of screening: under the default
+    very-elderly age of 85, over it once VERY_ELDERLY_AGE is lowered to 75."""
+    return make_answers(date_of_birth=(timezone.localdate() - timedelta(days=80 * 365 + 30)).isoformat())

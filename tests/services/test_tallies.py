@@ -1,0 +1,79 @@
+"""The queue's tallies: kept exact by every write, and read instead of counted where they can be."""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import User
+from django.utils import timezone
+
+from screening import services
+from screening.models import Submission, SubmissionTally
+from screening.queue import ReviewFilter
+from tests.support.answers import elderly_answers, make_answers
+from tests.support.factories import SubmissionFactory
+from tests.support.review import decide
+
+pytestmark = pytest.mark.django_db
+
+
+def stored_tallies() -> dict[tuple[str, bool], int]:
+    return {(t.outcome, t.decided): t.count for t in SubmissionTally.objects.all() if t.count}
+
+
+def counted_afresh() -> dict[tuple[str, bool], int]:
+    rows = Submission.objects.values_list("outcome", "latest_decision")
+    return dict(Counter((outcome, latest is not None) for outcome, latest in rows))
+
+
+def test_the_queue_tallies_stay_exact_through_every_kind_of_write(
+    therapist: User, other_user: User, settings
+) -> None:
+    contact = services.Contact("Rosa", "Reyes", "(555) 010-1234")
+    token = uuid.uuid4()
+    rosa = services.submission_create(answers=make_answers(), contact=contact, form_token=token)
+    services.submission_create(answers=make_answers(), contact=contact, form_token=token)  # sent twice
+    SubmissionFactory.create_batch(3)
+    SubmissionFactory(answers=make_answers(depth="unsure"))
+    elderly = SubmissionFactory(answers=elderly_answers())
+    assert stored_tallies() == counted_afresh() == {("likely_suitable", False): 5, ("needs_review", False): 1}
+
+    first = decide(rosa, therapist, "call_patient")
+    decide(rosa, therapist, "suitable", seen=first.pk)  # decided already: no count moves
+    with pytest.raises(services.DecisionConflict):
+        decide(rosa, other_user, "suitable", seen=None)
+    decide(elderly, therapist, "call_patient")
+    assert stored_tallies() == counted_afresh()
+    assert stored_tallies()["likely_suitable", True] == 2
+
+    settings.VERY_ELDERLY_AGE = 75  # the decided elderly patient moves to needs_review
+    assert services.submissions_reassess(apply=True).applied == 1
+    assert stored_tallies() == counted_afresh()
+    assert stored_tallies()["needs_review", True] == 1
+
+    services.submission_erase(submission=rosa, user=therapist)
+    SubmissionFactory(created_at=timezone.now() - timedelta(days=800))
+    services.submissions_purge(older_than=timezone.now() - timedelta(days=730))
+    assert stored_tallies() == counted_afresh()
+    assert sum(stored_tallies().values()) == Submission.objects.count() == 5
+
+
+def test_the_queue_counts_come_from_the_tallies_unless_dates_or_a_search_narrow_them() -> None:
+    SubmissionFactory.create_batch(2)
+    SubmissionFactory(answers=make_answers(depth="unsure"), last_name="Quist")
+    expected = {"likely_suitable": 2, "needs_review": 1, "not_suitable": 0}
+    assert Submission.objects.outcome_counts(ReviewFilter()) == expected
+    SubmissionTally.objects.filter(outcome="likely_suitable", decided=False).update(count=7)
+    assert Submission.objects.outcome_counts(ReviewFilter())["likely_suitable"] == 7  # read, not counted
+    assert Submission.objects.outcome_counts(ReviewFilter(status="all"))["likely_suitable"] == 7
+    assert Submission.objects.outcome_counts(ReviewFilter(status="decided")) == dict.fromkeys(expected, 0)
+    assert Submission.objects.outcome_counts(ReviewFilter(search="Quist")) == {
+        "likely_suitable": 0,
+        "needs_review": 1,
+        "not_suitable": 0,
+    }
+    week_ago = timezone.localdate() - timedelta(days=7)
+    assert Submission.objects.outcome_counts(ReviewFilter(submitted_from=week_ago)) == expected
