@@ -174,10 +174,6 @@ class CodedRule:
     highlights: Callable[[Mapping[str, object]], tuple[str, ...]]
 
 
-def _on(code: str, question: str, *answers: str, **configured: str) -> AnswerRule:
-    return AnswerRule(code, (question,), frozenset(answers), configured)
-
-
 # The questions where "unsure" leaves a contraindication unresolved (clinical.md §4.3 NR-UNSURE).
 _UNSURE_SAFETY = (
     "has_implanted_electronic_device",
@@ -223,7 +219,8 @@ _ASPIRIN, _UNKNOWN_DRUGS = "aspirin", ("other", "dont_know")
 
 def _drug_allergy_code(a: Answers) -> str | None:
     """The allergy code that makes the prescribed drug contraindicated, if the patient has it."""
-    allergy = _DRUG_ALLERGY.get(a.one("prescribed_medication") or "")
+    drug = a.one("prescribed_medication")
+    allergy = _DRUG_ALLERGY.get(drug) if drug else None
     return allergy if allergy in a.many("medicine_allergies") else None
 
 
@@ -259,34 +256,33 @@ def _other_allergy_answers(stored: Mapping[str, object]) -> tuple[str, ...]:
 # them reorders the stored reason codes, which `reassess` compares: it needs a new RULES_VERSION.
 RULES: tuple[AnswerRule | CodedRule, ...] = (
     CodedRule(("NR-MISSING",), _missing, _unanswered),
-    _on("NS-IMPLANT", "has_implanted_electronic_device", "yes"),
-    _on("NS-PREGNANT", "pregnant", "yes", yes="pregnancy_outcome"),
-    _on("NS-SKIN", "skin_problem_at_site", "open_wound", "rash_or_irritation", "recent_scar"),
-    _on("NS-INFECTION", "infection_at_site", "yes"),
-    _on("NS-CANCER", "cancer_at_site", "yes"),
-    _on("NS-CLOT", "blood_clot_at_site", "yes"),
-    _on("NS-ESTIM-REACTION", "electrical_therapy_reaction", "yes"),
-    _on("NS-EYE", "body_area", "eye_area"),
+    AnswerRule("NS-IMPLANT", ("has_implanted_electronic_device",), frozenset({"yes"})),
+    AnswerRule("NS-PREGNANT", ("pregnant",), frozenset({"yes"}), {"yes": "pregnancy_outcome"}),
+    AnswerRule(
+        "NS-SKIN", ("skin_problem_at_site",), frozenset({"open_wound", "rash_or_irritation", "recent_scar"})
+    ),
+    AnswerRule("NS-INFECTION", ("infection_at_site",), frozenset({"yes"})),
+    AnswerRule("NS-CANCER", ("cancer_at_site",), frozenset({"yes"})),
+    AnswerRule("NS-CLOT", ("blood_clot_at_site",), frozenset({"yes"})),
+    AnswerRule("NS-ESTIM-REACTION", ("electrical_therapy_reaction",), frozenset({"yes"})),
+    AnswerRule("NS-EYE", ("body_area",), frozenset({"eye_area"})),
     CodedRule(("NS-DRUG-ALLERGY",), _drug_allergy, _drug_allergy_answers),
-    _on("NR-CONDITION", "condition", "other", "unsure"),
+    AnswerRule("NR-CONDITION", ("condition",), frozenset({"other", "unsure"})),
     # "unsure" stays needs_review whatever the clinic decides for a site it knows is deep.
-    _on("NR-DEPTH", "depth", "deep", "unsure", deep="deep_site_outcome"),
+    AnswerRule("NR-DEPTH", ("depth",), frozenset({"deep", "unsure"}), {"deep": "deep_site_outcome"}),
     CodedRule(("NR-DOB", "NR-MINOR", "NR-VERY-ELDERLY"), _age, _date_of_birth),
     # An unsure safety answer is never read as "no": each of these is a contraindication if confirmed.
     AnswerRule("NR-UNSURE", _UNSURE_SAFETY, frozenset({"unsure"})),
-    _on("NR-REDUCED-FEELING", "reduced_feeling_at_site", "yes", "unsure"),
-    _on("NR-METAL", "metal_near_site", "yes", "unsure"),
-    _on("NR-MED-OTHER", "prescribed_medication", "other"),
-    _on("NR-HEART-SEIZURE", "heart_or_seizure_condition", "yes", "unsure"),
-    _on("NR-BODY-AREA", "body_area", "head_face", "neck", "chest"),
-    _on("NR-ATTENDANCE", "can_attend_sessions", "no", "unsure"),
-    _on(
+    AnswerRule("NR-REDUCED-FEELING", ("reduced_feeling_at_site",), frozenset({"yes", "unsure"})),
+    AnswerRule("NR-METAL", ("metal_near_site",), frozenset({"yes", "unsure"})),
+    AnswerRule("NR-MED-OTHER", ("prescribed_medication",), frozenset({"other"})),
+    AnswerRule("NR-HEART-SEIZURE", ("heart_or_seizure_condition",), frozenset({"yes", "unsure"})),
+    AnswerRule("NR-BODY-AREA", ("body_area",), frozenset({"head_face", "neck", "chest"})),
+    AnswerRule("NR-ATTENDANCE", ("can_attend_sessions",), frozenset({"no", "unsure"})),
+    AnswerRule(
         "NR-SKIN-SENSITIVE",
-        "skin_sensitivity",
-        "tape_or_adhesive",
-        "eczema_or_psoriasis",
-        "sensitive_skin",
-        "unsure",
+        ("skin_sensitivity",),
+        frozenset({"tape_or_adhesive", "eczema_or_psoriasis", "sensitive_skin", "unsure"}),
     ),
     CodedRule(("NR-ALLERGY",), _other_allergy, _other_allergy_answers),
 )
@@ -297,10 +293,11 @@ def assess(answers: Mapping[str, object], *, today: date, config: RulesConfig | 
     """Every rule that fires, and the most cautious outcome among them (clinical.md §4.1)."""
     parsed = Answers.parse(answers, today=today)
     config = config or RulesConfig()
-    reasons = tuple(reason for rule in RULES if (reason := rule.fire(parsed, config)) is not None)
-    outcome = max((r.outcome for r in reasons), key=lambda o: o.rank, default=Outcome.LIKELY_SUITABLE)
-    # Not-suitable reasons first, so the note leads with what matters most.
-    reasons = tuple(sorted(reasons, key=lambda r: -r.outcome.rank))
+    fired = [reason for rule in RULES if (reason := rule.fire(parsed, config)) is not None]
+    # Most cautious first, so the note leads with what matters most; the sort is stable, so within
+    # an outcome the reasons keep the order of RULES.
+    reasons = tuple(sorted(fired, key=lambda r: -r.outcome.rank))
+    outcome = reasons[0].outcome if reasons else Outcome.LIKELY_SUITABLE
     return Assessment(outcome, reasons, RULES_VERSION)
 
 
