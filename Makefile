@@ -19,7 +19,7 @@ SERVE_ENV = DJANGO_DEBUG=false \
 	DJANGO_ALLOWED_HOSTS="$${DJANGO_ALLOWED_HOSTS:-$(HOST),localhost}" \
 	GUNICORN_BIND="$${GUNICORN_BIND:-$(HOST):$(PORT)}"
 
-.PHONY: run serve bench test pytest lint e2e css messages clean
+.PHONY: run serve bench test pytest lint e2e mutation css messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -75,6 +75,14 @@ pytest: $(VENV)/.dev-installed
 e2e: $(VENV)/.dev-installed
 	$(TEST_ENV) $(BIN)/pytest -m e2e
 
+# Mutation testing of screening/clinical/ against tests/clinical/ ([tool.mutmut] in pyproject.toml).
+# Not in CI: it takes a few minutes. Survivors are listed in docs/architecture.md.
+MUTMUT_CHILDREN ?= 2
+mutation: $(VENV)/.dev-installed
+	rm -rf mutants
+	env -u DJANGO_SETTINGS_MODULE $(BIN)/mutmut run --max-children $(MUTMUT_CHILDREN)
+	$(BIN)/mutmut results
+
 # Rebuild static/vendor/bootstrap/bootstrap.trim.css after a template starts using another
 # Bootstrap class (needs Node.js and npm; the result is committed, so nothing else needs them).
 css: $(VENV)/.dev-installed
@@ -89,4 +97,4 @@ messages: $(VENV)/.dev-installed
 	$(RUN_ENV) $(BIN)/python manage.py compilemessages --ignore=node_modules --ignore=.venv
 
 clean:
-	rm -rf $(VENV) node_modules db.sqlite3 db.sqlite3-wal db.sqlite3-shm .secret-key staticfiles test-artifacts .pytest_cache .hypothesis .ruff_cache
+	rm -rf $(VENV) mutants node_modules db.sqlite3 db.sqlite3-wal db.sqlite3-shm .secret-key staticfiles test-artifacts .pytest_cache .hypothesis .ruff_cache

@@ -52,50 +52,6 @@ class Assessment:
         return tuple(r.code for r in self.reasons)
 
 
-# Which answers make each rule fire, so a therapist can see them highlighted beside the rule.
-# A question listed here is a trigger for that rule only when its answer is in the set.
-TRIGGERS: dict[str, dict[str, frozenset[str]]] = {
-    "NS-IMPLANT": {"has_implanted_electronic_device": frozenset({"yes"})},
-    "NS-PREGNANT": {"pregnant": frozenset({"yes"})},
-    "NS-SKIN": {"skin_problem_at_site": frozenset({"open_wound", "rash_or_irritation", "recent_scar"})},
-    "NS-INFECTION": {"infection_at_site": frozenset({"yes"})},
-    "NS-CANCER": {"cancer_at_site": frozenset({"yes"})},
-    "NS-CLOT": {"blood_clot_at_site": frozenset({"yes"})},
-    "NS-ESTIM-REACTION": {"electrical_therapy_reaction": frozenset({"yes"})},
-    "NS-EYE": {"body_area": frozenset({"eye_area"})},
-    "NS-DRUG-ALLERGY": {
-        "prescribed_medication": frozenset({"dexamethasone", "lidocaine"}),
-        "medicine_allergies": frozenset({"steroid", "numbing"}),
-    },
-    "NR-CONDITION": {"condition": frozenset({"other", "unsure"})},
-    "NR-DEPTH": {"depth": frozenset({"deep", "unsure"})},
-    "NR-UNSURE": {
-        code: frozenset({"unsure"})
-        for code in (
-            "has_implanted_electronic_device",
-            "pregnant",
-            "skin_problem_at_site",
-            "infection_at_site",
-            "cancer_at_site",
-            "blood_clot_at_site",
-            "electrical_therapy_reaction",
-        )
-    },
-    "NR-REDUCED-FEELING": {"reduced_feeling_at_site": frozenset({"yes", "unsure"})},
-    "NR-METAL": {"metal_near_site": frozenset({"yes", "unsure"})},
-    "NR-SKIN-SENSITIVE": {
-        "skin_sensitivity": frozenset({"tape_or_adhesive", "eczema_or_psoriasis", "sensitive_skin", "unsure"})
-    },
-    "NR-MED-OTHER": {"prescribed_medication": frozenset({"other"})},
-    "NR-ALLERGY": {"medicine_allergies": frozenset({"steroid", "numbing", "sulfite", "unsure", "aspirin"})},
-    "NR-HEART-SEIZURE": {"heart_or_seizure_condition": frozenset({"yes", "unsure"})},
-    "NR-BODY-AREA": {"body_area": frozenset({"head_face", "neck", "chest"})},
-    "NR-ATTENDANCE": {"can_attend_sessions": frozenset({"no", "unsure"})},
-}
-# Rules that depend on the date of birth rather than on an answer code.
-AGE_RULES = frozenset({"NR-MINOR", "NR-VERY-ELDERLY", "NR-DOB"})
-
-
 @dataclass(frozen=True)
 class Answers:
     """The answers, parsed and checked once; built by Answers.parse(mapping, today=...)."""
@@ -145,6 +101,11 @@ class Answers:
     def many(self, code: str) -> frozenset[str]:
         return self.multi.get(code, frozenset())
 
+    def given(self, code: str) -> frozenset[str]:
+        """The answer codes given to a question, single choice or multi-select alike."""
+        one = self.single.get(code)
+        return self.many(code) if one is None else frozenset({one})
+
 
 def age_on(date_of_birth: object, today: date) -> int | None:
     """Whole years from date_of_birth to today; None if it is not a date or lies after today.
@@ -164,140 +125,189 @@ def age_on(date_of_birth: object, today: date) -> int | None:
     return today.year - date_of_birth.year - before_birthday
 
 
-def _with(code: str, outcome: Outcome) -> Reason:
-    return dataclasses.replace(REASONS[code], outcome=outcome)
+def _stored(value: object) -> frozenset[object]:
+    # Stored answers come back from JSON: a multi-select is a list, a single choice a string.
+    return frozenset(value) if isinstance(value, list | tuple | set | frozenset) else frozenset({value})
 
 
-def _is(a: Answers, code: str, *values: str) -> bool:
-    return a.one(code) in values
+def _matching(stored: Mapping[str, object], triggers: Mapping[str, frozenset[str]]) -> tuple[str, ...]:
+    """The questions whose stored answer includes one of that question's trigger answers."""
+    return tuple(q for q, values in triggers.items() if _stored(stored.get(q)) & values)
+
+
+@dataclass(frozen=True)
+class AnswerRule:
+    """A rule that fires when any of its questions has one of its answers; the same answers are highlighted."""
+
+    code: str
+    questions: tuple[str, ...]
+    answers: frozenset[str]
+    # Answers whose outcome is a RulesConfig setting (its field name) rather than the reason's own.
+    configured: Mapping[str, str] = dataclasses.field(default_factory=dict)
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return (self.code,)
+
+    def fire(self, a: Answers, config: RulesConfig) -> Reason | None:
+        """The reason, with its configured outcome where the answer has one; None if no answer fires it."""
+        hits = self.answers & frozenset().union(*(a.given(q) for q in self.questions))
+        if not hits:
+            return None
+        # Only single-choice questions have configured answers, so at most one of them is given.
+        settings = [self.configured[answer] for answer in hits if answer in self.configured]
+        if not settings:
+            return REASONS[self.code]
+        return dataclasses.replace(REASONS[self.code], outcome=getattr(config, settings[0]))
+
+    def highlights(self, stored: Mapping[str, object]) -> tuple[str, ...]:
+        """The questions whose stored answer fires this rule, for the therapist's page."""
+        return _matching(stored, dict.fromkeys(self.questions, self.answers))
+
+
+@dataclass(frozen=True)
+class CodedRule:
+    """A rule that needs code to fire, beside the function that names the answers it highlights."""
+
+    codes: tuple[str, ...]
+    fire: Callable[[Answers, RulesConfig], Reason | None]
+    highlights: Callable[[Mapping[str, object]], tuple[str, ...]]
+
+
+# The questions where "unsure" leaves a contraindication unresolved (clinical.md §4.3 NR-UNSURE).
+_UNSURE_SAFETY = (
+    "has_implanted_electronic_device",
+    "pregnant",
+    "skin_problem_at_site",
+    "infection_at_site",
+    "cancer_at_site",
+    "blood_clot_at_site",
+    "electrical_therapy_reaction",
+)
+
+
+def _missing(a: Answers, c: RulesConfig) -> Reason | None:
+    return REASONS["NR-MISSING"] if a.missing else None
+
+
+def _unanswered(stored: Mapping[str, object]) -> tuple[str, ...]:
+    return tuple(q.code for q in QUESTIONS if not stored.get(q.code))
+
+
+def _age(a: Answers, c: RulesConfig) -> Reason | None:
+    if a.age is None:
+        return REASONS["NR-DOB"]
+    if a.age < c.adult_age:
+        return REASONS["NR-MINOR"]
+    if a.age >= c.very_elderly_age:
+        return REASONS["NR-VERY-ELDERLY"]
+    return None
+
+
+def _date_of_birth(stored: Mapping[str, object]) -> tuple[str, ...]:
+    # The date of birth is highlighted whatever it holds: an age rule is about it even when it is blank.
+    return ("date_of_birth",)
 
 
 # The allergy that rules out each planned drug (clinical.md §4.3 NS-DRUG-ALLERGY).
 _DRUG_ALLERGY = {"dexamethasone": "steroid", "lidocaine": "numbing"}
+# Allergies to a candidate drug or excipient, whatever the drug (§4.3 NR-ALLERGY) ...
+_CANDIDATE_ALLERGIES = frozenset({"steroid", "numbing", "sulfite", "unsure"})
+# ... and the one that matters only while the drug is another one or not yet known.
+_ASPIRIN, _UNKNOWN_DRUGS = "aspirin", ("other", "dont_know")
 
 
 def _drug_allergy_code(a: Answers) -> str | None:
     """The allergy code that makes the prescribed drug contraindicated, if the patient has it."""
-    allergy = _DRUG_ALLERGY.get(a.one("prescribed_medication") or "")
+    drug = a.one("prescribed_medication")
+    allergy = _DRUG_ALLERGY.get(drug) if drug else None
     return allergy if allergy in a.many("medicine_allergies") else None
 
 
-def _missing(a: Answers, c: RulesConfig) -> list[Reason]:
-    return [REASONS["NR-MISSING"]] if a.missing else []
+def _drug_allergy(a: Answers, c: RulesConfig) -> Reason | None:
+    return REASONS["NS-DRUG-ALLERGY"] if _drug_allergy_code(a) else None
 
 
-def _contraindications(a: Answers, c: RulesConfig) -> list[Reason]:
-    fired = []
-    if _is(a, "has_implanted_electronic_device", "yes"):
-        fired.append(REASONS["NS-IMPLANT"])
-    if _is(a, "pregnant", "yes"):
-        fired.append(_with("NS-PREGNANT", c.pregnancy_outcome))
-    if a.many("skin_problem_at_site") & TRIGGERS["NS-SKIN"]["skin_problem_at_site"]:
-        fired.append(REASONS["NS-SKIN"])
-    for question, code in (
-        ("infection_at_site", "NS-INFECTION"),
-        ("cancer_at_site", "NS-CANCER"),
-        ("blood_clot_at_site", "NS-CLOT"),
-        ("electrical_therapy_reaction", "NS-ESTIM-REACTION"),
-    ):
-        if _is(a, question, "yes"):
-            fired.append(REASONS[code])
-    if _is(a, "body_area", "eye_area"):
-        fired.append(REASONS["NS-EYE"])
-    if _drug_allergy_code(a):
-        fired.append(REASONS["NS-DRUG-ALLERGY"])
-    return fired
+def _drug_allergy_answers(stored: Mapping[str, object]) -> tuple[str, ...]:
+    return _matching(
+        stored,
+        {
+            "prescribed_medication": frozenset(_DRUG_ALLERGY),
+            "medicine_allergies": frozenset(_DRUG_ALLERGY.values()),
+        },
+    )
 
 
-def _indication(a: Answers, c: RulesConfig) -> list[Reason]:
-    fired = []
-    if _is(a, "condition", "other", "unsure"):
-        fired.append(REASONS["NR-CONDITION"])
-    if _is(a, "depth", "unsure"):
-        fired.append(REASONS["NR-DEPTH"])
-    elif _is(a, "depth", "deep"):
-        fired.append(_with("NR-DEPTH", c.deep_site_outcome))
-    return fired
-
-
-def _age(a: Answers, c: RulesConfig) -> list[Reason]:
-    if a.age is None:
-        return [REASONS["NR-DOB"]]
-    if a.age < c.adult_age:
-        return [REASONS["NR-MINOR"]]
-    if a.age >= c.very_elderly_age:
-        return [REASONS["NR-VERY-ELDERLY"]]
-    return []
-
-
-def _unsure_safety(a: Answers, c: RulesConfig) -> list[Reason]:
-    # An unsure safety answer is never read as "no": each of these is a contraindication if confirmed.
-    unsure = any("unsure" in a.many(q) or a.one(q) == "unsure" for q in TRIGGERS["NR-UNSURE"])
-    return [REASONS["NR-UNSURE"]] if unsure else []
-
-
-def _precautions(a: Answers, c: RulesConfig) -> list[Reason]:
-    fired = []
-    for code, question in (
-        ("NR-REDUCED-FEELING", "reduced_feeling_at_site"),
-        ("NR-METAL", "metal_near_site"),
-        ("NR-MED-OTHER", "prescribed_medication"),
-        ("NR-HEART-SEIZURE", "heart_or_seizure_condition"),
-        ("NR-BODY-AREA", "body_area"),
-        ("NR-ATTENDANCE", "can_attend_sessions"),
-    ):
-        if a.one(question) in TRIGGERS[code][question]:
-            fired.append(REASONS[code])
-    if a.many("skin_sensitivity") & TRIGGERS["NR-SKIN-SENSITIVE"]["skin_sensitivity"]:
-        fired.append(REASONS["NR-SKIN-SENSITIVE"])
-    if _other_allergy(a):
-        fired.append(REASONS["NR-ALLERGY"])
-    return fired
-
-
-def _other_allergy(a: Answers) -> bool:
+def _other_allergy(a: Answers, c: RulesConfig) -> Reason | None:
     # The allergy NS-DRUG-ALLERGY counted is not repeated here, but any other still is: dexamethasone
     # and lidocaine are sometimes given together (clinical.md §4.3 NR-ALLERGY, DALU). §4.4's
     # pseudo-code drops a numbing allergy beside a steroid one; §4.3's wording keeps it, and so do we.
-    candidates = {"steroid", "numbing", "sulfite", "unsure"} - {_drug_allergy_code(a)}
     allergies = a.many("medicine_allergies")
-    unknown_drug = _is(a, "prescribed_medication", "other", "dont_know")
-    return bool(allergies & candidates) or ("aspirin" in allergies and unknown_drug)
+    other = allergies & (_CANDIDATE_ALLERGIES - {_drug_allergy_code(a)})
+    aspirin = _ASPIRIN in allergies and a.one("prescribed_medication") in _UNKNOWN_DRUGS
+    return REASONS["NR-ALLERGY"] if other or aspirin else None
 
 
-RULES: tuple[Callable[[Answers, RulesConfig], list[Reason]], ...] = (
-    _missing,
-    _contraindications,
-    _indication,
-    _age,
-    _unsure_safety,
-    _precautions,
+def _other_allergy_answers(stored: Mapping[str, object]) -> tuple[str, ...]:
+    return _matching(stored, {"medicine_allergies": _CANDIDATE_ALLERGIES | {_ASPIRIN}})
+
+
+# Every rule of clinical.md §4.3, in the order their reasons are listed within an outcome. Reordering
+# them reorders the stored reason codes, which `reassess` compares: it needs a new RULES_VERSION.
+RULES: tuple[AnswerRule | CodedRule, ...] = (
+    CodedRule(("NR-MISSING",), _missing, _unanswered),
+    AnswerRule("NS-IMPLANT", ("has_implanted_electronic_device",), frozenset({"yes"})),
+    AnswerRule("NS-PREGNANT", ("pregnant",), frozenset({"yes"}), {"yes": "pregnancy_outcome"}),
+    AnswerRule(
+        "NS-SKIN", ("skin_problem_at_site",), frozenset({"open_wound", "rash_or_irritation", "recent_scar"})
+    ),
+    AnswerRule("NS-INFECTION", ("infection_at_site",), frozenset({"yes"})),
+    AnswerRule("NS-CANCER", ("cancer_at_site",), frozenset({"yes"})),
+    AnswerRule("NS-CLOT", ("blood_clot_at_site",), frozenset({"yes"})),
+    AnswerRule("NS-ESTIM-REACTION", ("electrical_therapy_reaction",), frozenset({"yes"})),
+    AnswerRule("NS-EYE", ("body_area",), frozenset({"eye_area"})),
+    CodedRule(("NS-DRUG-ALLERGY",), _drug_allergy, _drug_allergy_answers),
+    AnswerRule("NR-CONDITION", ("condition",), frozenset({"other", "unsure"})),
+    # "unsure" stays needs_review whatever the clinic decides for a site it knows is deep.
+    AnswerRule("NR-DEPTH", ("depth",), frozenset({"deep", "unsure"}), {"deep": "deep_site_outcome"}),
+    CodedRule(("NR-DOB", "NR-MINOR", "NR-VERY-ELDERLY"), _age, _date_of_birth),
+    # An unsure safety answer is never read as "no": each of these is a contraindication if confirmed.
+    AnswerRule("NR-UNSURE", _UNSURE_SAFETY, frozenset({"unsure"})),
+    AnswerRule("NR-REDUCED-FEELING", ("reduced_feeling_at_site",), frozenset({"yes", "unsure"})),
+    AnswerRule("NR-METAL", ("metal_near_site",), frozenset({"yes", "unsure"})),
+    AnswerRule("NR-MED-OTHER", ("prescribed_medication",), frozenset({"other"})),
+    AnswerRule("NR-HEART-SEIZURE", ("heart_or_seizure_condition",), frozenset({"yes", "unsure"})),
+    AnswerRule("NR-BODY-AREA", ("body_area",), frozenset({"head_face", "neck", "chest"})),
+    AnswerRule("NR-ATTENDANCE", ("can_attend_sessions",), frozenset({"no", "unsure"})),
+    AnswerRule(
+        "NR-SKIN-SENSITIVE",
+        ("skin_sensitivity",),
+        frozenset({"tape_or_adhesive", "eczema_or_psoriasis", "sensitive_skin", "unsure"}),
+    ),
+    CodedRule(("NR-ALLERGY",), _other_allergy, _other_allergy_answers),
 )
+_RULE_FOR_CODE = {code: rule for rule in RULES for code in rule.codes}
 
 
 def assess(answers: Mapping[str, object], *, today: date, config: RulesConfig | None = None) -> Assessment:
     """Every rule that fires, and the most cautious outcome among them (clinical.md §4.1)."""
     parsed = Answers.parse(answers, today=today)
     config = config or RulesConfig()
-    reasons = tuple(reason for rule in RULES for reason in rule(parsed, config))
-    outcome = max((r.outcome for r in reasons), key=lambda o: o.rank, default=Outcome.LIKELY_SUITABLE)
-    # Not-suitable reasons first, so the note leads with what matters most.
-    reasons = tuple(sorted(reasons, key=lambda r: -r.outcome.rank))
+    fired = [reason for rule in RULES if (reason := rule.fire(parsed, config)) is not None]
+    # Most cautious first, so the note leads with what matters most; the sort is stable, so within
+    # an outcome the reasons keep the order of RULES.
+    reasons = tuple(sorted(fired, key=lambda r: -r.outcome.rank))
+    outcome = reasons[0].outcome if reasons else Outcome.LIKELY_SUITABLE
     return Assessment(outcome, reasons, RULES_VERSION)
 
 
 def triggered_answers(
     answers: Mapping[str, object], reason_codes: tuple[str, ...] | list[str]
 ) -> dict[str, list[str]]:
-    """For each question, the reason codes whose trigger values the stored answer contains."""
+    """For each question, the reason codes that its stored answer fired; a retired code highlights nothing."""
     hits: dict[str, list[str]] = {}
     for code in reason_codes:
-        questions = {"date_of_birth": None} if code in AGE_RULES else TRIGGERS.get(code, {})
-        if code == "NR-MISSING":
-            questions = {q.code: None for q in QUESTIONS if not answers.get(q.code)}
-        for question, values in questions.items():
-            given = answers.get(question)
-            given_set = set(given) if isinstance(given, list | tuple) else {given}
-            if values is None or given_set & values:
-                hits.setdefault(question, []).append(code)
+        rule = _RULE_FOR_CODE.get(code)
+        for question in rule.highlights(answers) if rule else ():
+            hits.setdefault(question, []).append(code)
     return hits

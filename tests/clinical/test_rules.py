@@ -7,6 +7,8 @@ answers generated from questions.QUESTIONS, so every option of every question is
 from __future__ import annotations
 
 import calendar
+import json
+import re
 from collections.abc import Callable, Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -575,23 +577,64 @@ def test_default_config_matches_clinical_md() -> None:
     )
 
 
+_AGES_MESSAGE = "ages must satisfy 0 < adult_age < very_elderly_age <= 130"
+
+
 @pytest.mark.parametrize(
-    "config",
+    ("config", "message"),
     [
-        {"pregnancy_outcome": LS},
-        {"deep_site_outcome": LS},
-        {"pregnancy_outcome": "likely_suitable"},
-        {"pregnancy_outcome": "maybe"},
-        {"adult_age": 85, "very_elderly_age": 85},
-        {"adult_age": 90},
-        {"adult_age": 0},
-        {"very_elderly_age": 18},
+        (
+            {"pregnancy_outcome": LS},
+            "pregnancy_outcome must be needs_review or not_suitable, not likely_suitable",
+        ),
+        (
+            {"deep_site_outcome": LS},
+            "deep_site_outcome must be needs_review or not_suitable, not likely_suitable",
+        ),
+        ({"pregnancy_outcome": "likely_suitable"}, "pregnancy_outcome must be needs_review"),
+        ({"pregnancy_outcome": "maybe"}, "'maybe' is not a valid Outcome"),
+        ({"adult_age": 85, "very_elderly_age": 85}, _AGES_MESSAGE),
+        ({"adult_age": 90}, _AGES_MESSAGE),
+        ({"adult_age": 0}, _AGES_MESSAGE),
+        ({"very_elderly_age": 18}, _AGES_MESSAGE),
+        ({"very_elderly_age": 131}, _AGES_MESSAGE),
+        ({"adult_age": -1, "very_elderly_age": 85}, _AGES_MESSAGE),
     ],
     ids=repr,
 )
-def test_invalid_config_raises(config: dict[str, Any]) -> None:
-    with pytest.raises(ValueError):
+def test_invalid_config_raises_naming_what_is_wrong(config: dict[str, Any], message: str) -> None:
+    with pytest.raises(ValueError, match=f"^{re.escape(message)}"):
         RulesConfig(**config)
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        {"very_elderly_age": 130},
+        {"adult_age": 1, "very_elderly_age": 2},
+        {"adult_age": 84, "very_elderly_age": 85},
+        {"adult_age": 129, "very_elderly_age": 130},
+        {"pregnancy_outcome": NR, "deep_site_outcome": NS},
+        {"pregnancy_outcome": NS, "deep_site_outcome": NR},
+    ],
+    ids=repr,
+)
+def test_config_accepts_every_value_at_the_edge_of_its_range(config: dict[str, Any]) -> None:
+    built = RulesConfig(**config)
+
+    assert {name: getattr(built, name) for name in config} == config
+
+
+def test_config_at_the_age_limit_of_130_still_flags_a_130_year_old() -> None:
+    answers = make_answers(date_of_birth=years_before(TODAY, 130).isoformat())
+
+    assert assess(answers, very_elderly_age=130).reason_codes == ("NR-VERY-ELDERLY",)
+    assert (
+        assess(
+            make_answers(date_of_birth=years_before(TODAY, 129).isoformat()), very_elderly_age=130
+        ).reason_codes
+        == ()
+    )
 
 
 # --- Age --------------------------------------------------------------------------------------------
@@ -1010,9 +1053,28 @@ def test_any_contraindication_gives_not_suitable(
     assert result.outcome is NS
 
 
-def test_pregnancy_is_a_contraindication_under_the_default_config() -> None:
-    assert len(_contraindications(RulesConfig())) == 12
-    assert assess(make_answers(pregnant="yes")).outcome is NS
+@pytest.mark.parametrize(
+    ("config", "extra"),
+    [
+        (RulesConfig(), {"NS-PREGNANT"}),
+        (RulesConfig(pregnancy_outcome=NR), set()),
+        (RulesConfig(pregnancy_outcome=NR, deep_site_outcome=NS), {"NR-DEPTH"}),
+    ],
+    ids=["default", "pregnancy-needs-review", "deep-not-suitable"],
+)
+def test_the_contraindication_changes_reach_every_not_suitable_reason_under_config(
+    config: RulesConfig, extra: set[str]
+) -> None:
+    # Each change alone, on the clear answers, gives one not_suitable reason; together they reach
+    # every not_suitable reason of clinical.md §4.3 that the config leaves not_suitable.
+    reached = set()
+    for change in _contraindications(config):
+        result = rules.assess(change(make_answers()), today=TODAY, config=config)
+        (code,) = (r.code for r in result.reasons if r.outcome is NS)
+        reached.add(code)
+
+    ns_reasons = {code for code, reason in reasons.REASONS.items() if reason.outcome is NS}
+    assert reached == (ns_reasons - {"NS-PREGNANT"}) | extra
 
 
 # Single-choice answers from clear to flagged: moving an answer to the right never lowers the rank.
@@ -1119,8 +1181,11 @@ def _whole_years(date_of_birth: object, today: date) -> int | None:
     return today.year - date_of_birth.year - ((today.month, today.day) < (month, day))
 
 
-def _reference_codes(answers: Mapping[str, Any], today: date, cfg: RulesConfig) -> set[str]:
-    """clinical.md §4.4's pseudo-code, transcribed line by line, with §4.3's NR-ALLERGY wording."""
+def _reference_reasons(answers: Mapping[str, Any], today: date, cfg: RulesConfig) -> dict[str, Outcome]:
+    """clinical.md §4.4's pseudo-code, transcribed line by line, with §4.3's NR-ALLERGY wording.
+
+    Each reason code maps to the outcome of the list §4.4 puts it in (ns or nr).
+    """
     a = {q.code: answers.get(q.code) for q in QUESTIONS}
 
     def many(code: str) -> set[str]:
@@ -1193,7 +1258,7 @@ def _reference_codes(answers: Mapping[str, Any], today: date, cfg: RulesConfig) 
         nr.append("NR-BODY-AREA")
     if a["can_attend_sessions"] in ("no", "unsure"):
         nr.append("NR-ATTENDANCE")
-    return set(ns + nr)
+    return {**dict.fromkeys(nr, NR), **dict.fromkeys(ns, NS)}
 
 
 @PROPERTY
@@ -1205,10 +1270,256 @@ def test_reasons_match_the_reference_logic_of_clinical_md(
 
     result = rules.assess(answers, today=today, config=config)
 
-    assert set(result.reason_codes) == _reference_codes(answers, today, config or RulesConfig())
+    expected = _reference_reasons(answers, today, config or RulesConfig())
+    assert {r.code: r.outcome for r in result.reasons} == expected
+    assert len(result.reasons) == len(expected)
+    # §4.4's last line: not_suitable if any ns reason, else needs_review if any nr reason.
+    assert result.outcome is (NS if NS in expected.values() else NR if expected else LS)
 
 
 def test_a_datetime_date_of_birth_counts_by_its_date() -> None:
     moment = datetime(2008, 11, 23, 23, 59)
     assert rules.age_on(moment, date(2026, 11, 23)) == 18
     assert rules.age_on(moment, date(2026, 11, 22)) == 17
+
+
+# --- Parsing past a blank answer --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("empty", [[], (), set(), frozenset()], ids=repr)
+def test_an_empty_multi_select_does_not_stop_later_answers_from_being_read(empty: object) -> None:
+    # skin_problem_at_site is question 7: every question after it must still be parsed and judged.
+    answers = make_answers(skin_problem_at_site=empty, infection_at_site="yes", can_attend_sessions="no")
+
+    parsed = rules.Answers.parse(answers, today=TODAY)
+    result = assess(answers)
+
+    assert parsed.missing == {"skin_problem_at_site"}
+    assert parsed.one("infection_at_site") == "yes"
+    assert parsed.one("can_attend_sessions") == "no"
+    assert result.reason_codes == ("NS-INFECTION", "NR-MISSING", "NR-ATTENDANCE")
+
+
+def test_parse_names_every_missing_question_and_keeps_the_answered_ones() -> None:
+    answers = make_answers(condition="", skin_sensitivity=[], date_of_birth=None)
+    del answers["can_attend_sessions"]
+
+    parsed = rules.Answers.parse(answers, today=TODAY)
+
+    assert parsed.missing == {"condition", "skin_sensitivity", "date_of_birth", "can_attend_sessions"}
+    assert parsed.age is None
+    assert "condition" not in parsed.single
+    assert parsed.many("skin_problem_at_site") == {"none"}
+    assert parsed.given("skin_problem_at_site") == {"none"}
+    assert parsed.given("pregnant") == {"no"}
+    assert parsed.given("condition") == frozenset()
+
+
+@pytest.mark.parametrize("empty", [[], ()], ids=repr)
+def test_a_single_choice_answered_with_an_empty_list_is_missing_not_an_error(empty: object) -> None:
+    assert assess(make_answers(pregnant=empty)).reason_codes == ("NR-MISSING",)
+
+
+@pytest.mark.parametrize("empty", [[], ()], ids=repr)
+def test_a_date_of_birth_answered_with_an_empty_list_is_missing_and_nr_dob(empty: object) -> None:
+    assert assess(make_answers(date_of_birth=empty)).reason_codes == ("NR-MISSING", "NR-DOB")
+
+
+# --- The order of stored reason codes -----------------------------------------------------------------
+# `reassess` compares stored reason codes as a sequence, so their order is part of the contract.
+
+_EVERY_FLAG = {
+    "condition": "unsure",
+    "body_area": "eye_area",
+    "depth": "deep",
+    "date_of_birth": "yesterday",
+    "has_implanted_electronic_device": "yes",
+    "pregnant": "yes",
+    "skin_problem_at_site": ["open_wound", "unsure"],
+    "infection_at_site": "yes",
+    "cancer_at_site": "yes",
+    "blood_clot_at_site": "yes",
+    "reduced_feeling_at_site": "yes",
+    "metal_near_site": "unsure",
+    "skin_sensitivity": ["tape_or_adhesive"],
+    "prescribed_medication": "lidocaine",
+    "medicine_allergies": ["numbing", "sulfite"],
+    "electrical_therapy_reaction": "yes",
+    "heart_or_seizure_condition": "yes",
+}
+_CONTRAINDICATION_ORDER = (
+    "NS-IMPLANT",
+    "NS-PREGNANT",
+    "NS-SKIN",
+    "NS-INFECTION",
+    "NS-CANCER",
+    "NS-CLOT",
+    "NS-ESTIM-REACTION",
+    "NS-EYE",
+    "NS-DRUG-ALLERGY",
+)
+_PRECAUTION_ORDER = (
+    "NR-MISSING",
+    "NR-CONDITION",
+    "NR-DEPTH",
+    "NR-DOB",
+    "NR-UNSURE",
+    "NR-REDUCED-FEELING",
+    "NR-METAL",
+    "NR-HEART-SEIZURE",
+    "NR-SKIN-SENSITIVE",
+    "NR-ALLERGY",
+)
+
+
+def test_reason_codes_keep_their_order_under_the_default_config() -> None:
+    assert assess(_EVERY_FLAG).reason_codes == _CONTRAINDICATION_ORDER + _PRECAUTION_ORDER
+
+
+def test_configured_outcomes_move_a_reason_between_groups_keeping_its_place() -> None:
+    result = assess(_EVERY_FLAG, pregnancy_outcome=NR, deep_site_outcome=NS)
+
+    ns = (*(c for c in _CONTRAINDICATION_ORDER if c != "NS-PREGNANT"), "NR-DEPTH")
+    nr = ("NR-MISSING", "NS-PREGNANT", *(c for c in _PRECAUTION_ORDER if c not in ("NR-MISSING", "NR-DEPTH")))
+    assert result.reason_codes == ns + nr
+
+
+def test_the_other_precautions_keep_their_order() -> None:
+    answers = make_answers(
+        prescribed_medication="other",
+        body_area="neck",
+        can_attend_sessions="unsure",
+        skin_sensitivity=["unsure"],
+        medicine_allergies=["aspirin"],
+        date_of_birth=years_before(TODAY, 10).isoformat(),
+    )
+
+    assert assess(answers).reason_codes == (
+        "NR-MINOR",
+        "NR-MED-OTHER",
+        "NR-BODY-AREA",
+        "NR-ATTENDANCE",
+        "NR-SKIN-SENSITIVE",
+        "NR-ALLERGY",
+    )
+
+
+# --- The rules' declarations --------------------------------------------------------------------------
+
+
+def test_every_reason_is_given_by_exactly_one_rule() -> None:
+    codes = [code for rule in rules.RULES for code in rule.codes]
+
+    assert sorted(codes) == sorted(reasons.REASONS)
+
+
+@pytest.mark.parametrize("rule", [r for r in rules.RULES if isinstance(r, rules.AnswerRule)], ids=str)
+def test_each_answer_rule_names_real_questions_answers_and_settings(rule: rules.AnswerRule) -> None:
+    for question in rule.questions:
+        assert rule.answers & QUESTIONS_BY_CODE[question].option_codes == rule.answers
+    assert set(rule.configured) <= rule.answers
+    assert set(rule.configured.values()) <= {"pregnancy_outcome", "deep_site_outcome"}
+    # A configured answer must belong to a single choice, where it is the only answer given.
+    if rule.configured:
+        assert all(QUESTIONS_BY_CODE[q].kind is Kind.SINGLE for q in rule.questions)
+
+
+# --- What the therapist's page highlights, rule by rule --------------------------------------------------
+
+# For every reason code: answers that fire it (on top of the clear ones) and the questions the
+# therapist's page then highlights for that code.
+HIGHLIGHTS = [
+    ("NS-IMPLANT", {"has_implanted_electronic_device": "yes"}, ["has_implanted_electronic_device"]),
+    ("NS-PREGNANT", {"pregnant": "yes"}, ["pregnant"]),
+    ("NS-SKIN", {"skin_problem_at_site": ["recent_scar"]}, ["skin_problem_at_site"]),
+    ("NS-INFECTION", {"infection_at_site": "yes"}, ["infection_at_site"]),
+    ("NS-CANCER", {"cancer_at_site": "yes"}, ["cancer_at_site"]),
+    ("NS-CLOT", {"blood_clot_at_site": "yes"}, ["blood_clot_at_site"]),
+    ("NS-ESTIM-REACTION", {"electrical_therapy_reaction": "yes"}, ["electrical_therapy_reaction"]),
+    ("NS-EYE", {"body_area": "eye_area"}, ["body_area"]),
+    (
+        "NS-DRUG-ALLERGY",
+        {"prescribed_medication": "dexamethasone", "medicine_allergies": ["steroid"]},
+        ["prescribed_medication", "medicine_allergies"],
+    ),
+    ("NR-CONDITION", {"condition": "unsure"}, ["condition"]),
+    ("NR-DEPTH", {"depth": "deep"}, ["depth"]),
+    ("NR-MINOR", {"date_of_birth": "2015-01-01"}, ["date_of_birth"]),
+    ("NR-VERY-ELDERLY", {"date_of_birth": "1930-01-01"}, ["date_of_birth"]),
+    ("NR-DOB", {"date_of_birth": "1990-02-30"}, ["date_of_birth"]),
+    (
+        "NR-UNSURE",
+        {"cancer_at_site": "unsure", "electrical_therapy_reaction": "unsure"},
+        ["cancer_at_site", "electrical_therapy_reaction"],
+    ),
+    ("NR-REDUCED-FEELING", {"reduced_feeling_at_site": "unsure"}, ["reduced_feeling_at_site"]),
+    ("NR-METAL", {"metal_near_site": "yes"}, ["metal_near_site"]),
+    ("NR-SKIN-SENSITIVE", {"skin_sensitivity": ["sensitive_skin"]}, ["skin_sensitivity"]),
+    ("NR-MED-OTHER", {"prescribed_medication": "other"}, ["prescribed_medication"]),
+    (
+        "NR-ALLERGY",
+        {"prescribed_medication": "dont_know", "medicine_allergies": ["aspirin"]},
+        ["medicine_allergies"],
+    ),
+    ("NR-HEART-SEIZURE", {"heart_or_seizure_condition": "yes"}, ["heart_or_seizure_condition"]),
+    ("NR-BODY-AREA", {"body_area": "head_face"}, ["body_area"]),
+    ("NR-ATTENDANCE", {"can_attend_sessions": "no"}, ["can_attend_sessions"]),
+    (
+        "NR-MISSING",
+        {"condition": None, "skin_sensitivity": [], "metal_near_site": ""},
+        ["condition", "metal_near_site", "skin_sensitivity"],
+    ),
+]
+
+
+def test_highlights_cover_every_reason_code() -> None:
+    assert sorted(code for code, _, _ in HIGHLIGHTS) == sorted(reasons.REASONS)
+
+
+@pytest.mark.parametrize(("code", "overrides", "questions"), HIGHLIGHTS, ids=[h[0] for h in HIGHLIGHTS])
+def test_the_therapists_page_highlights_the_answers_that_fired_each_rule(
+    code: str, overrides: dict[str, Any], questions: list[str]
+) -> None:
+    answers = make_answers(**overrides)
+    assert code in assess(answers).reason_codes
+
+    # As the page gets them: the stored answers, back from JSON, and the stored codes.
+    stored = json.loads(json.dumps(answers))
+    assert rules.triggered_answers(stored, [code]) == {q: [code] for q in questions}
+    assert list(rules.triggered_answers(stored, (code,))) == questions
+
+
+@pytest.mark.parametrize(("code", "overrides", "questions"), HIGHLIGHTS, ids=[h[0] for h in HIGHLIGHTS])
+def test_clear_answers_highlight_nothing_for_a_code_except_the_date_of_birth(
+    code: str, overrides: dict[str, Any], questions: list[str]
+) -> None:
+    # The age rules point at the date of birth whatever it holds; every other rule needs its answer.
+    # (Acetic acid: dexamethasone, the clear answers' drug, is itself a drug-allergy trigger.)
+    expected = {"date_of_birth": [code]} if questions == ["date_of_birth"] else {}
+
+    assert rules.triggered_answers(make_answers(prescribed_medication="acetic_acid"), [code]) == expected
+
+
+def test_a_retired_reason_code_highlights_nothing() -> None:
+    answers = make_answers(pregnant="yes")
+
+    assert rules.triggered_answers(answers, ["NS-RETIRED", "NS-PREGNANT"]) == {"pregnant": ["NS-PREGNANT"]}
+
+
+def test_a_multi_select_stored_as_a_set_or_tuple_is_highlighted_as_a_list_is() -> None:
+    for stored in (["open_wound"], ("open_wound",), {"open_wound"}, frozenset({"open_wound"})):
+        answers = make_answers(skin_problem_at_site=stored)
+        assert rules.triggered_answers(answers, ["NS-SKIN"]) == {"skin_problem_at_site": ["NS-SKIN"]}
+
+
+def test_the_drug_allergy_highlights_each_of_its_two_answers_on_its_own() -> None:
+    # Each answer is matched against its own trigger values, as the old TRIGGERS table did.
+    drug_only = make_answers(prescribed_medication="lidocaine", medicine_allergies=["sulfite"])
+    allergy_only = make_answers(prescribed_medication="acetic_acid", medicine_allergies=["numbing"])
+
+    assert rules.triggered_answers(drug_only, ["NS-DRUG-ALLERGY"]) == {
+        "prescribed_medication": ["NS-DRUG-ALLERGY"]
+    }
+    assert rules.triggered_answers(allergy_only, ["NS-DRUG-ALLERGY"]) == {
+        "medicine_allergies": ["NS-DRUG-ALLERGY"]
+    }

@@ -1,0 +1,1 @@
+"""Tests of screening.clinical: pure Python, no database and no Django settings."""
