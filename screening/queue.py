@@ -7,6 +7,7 @@ that shows it is views/review.py.
 from __future__ import annotations
 
 import dataclasses
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
@@ -56,14 +57,29 @@ def start_of(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
+def fold(text: str) -> str:
+    """Text without accents and case, so "JOSÉ", "José" and "jose" compare equal (Unicode NFKD)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def search_name(first_name: str, last_name: str) -> str:
+    """What a name search reads: both names folded, a space between, so no word matches across them."""
+    return " ".join(fold(f"{first_name} {last_name}").split())
+
+
 def search_q(text: str) -> Q:
-    """A reference typed in full finds that submission; otherwise every word must match a name."""
+    """A reference typed in full finds that submission; otherwise every word must match part of a name.
+
+    Words are folded as the stored search_name is, so on both databases the match ignores case and
+    accents; on PostgreSQL its trigram index serves the LIKE (migration 0006).
+    """
     reference = as_reference(text)
     if reference and ("-" in text or any(c.isdigit() for c in text)):
         return Q(reference=reference)  # the unique index, not a scan of every name
     q = Q()
-    for word in text.split()[:5]:
-        q &= Q(first_name__icontains=word) | Q(last_name__icontains=word)
+    for word in fold(text).split()[:5]:
+        q &= Q(search_name__contains=word)
     # "Schwartz" could also be a reference typed without its hyphen: look for both.
     return q | Q(reference=reference) if reference else q
 

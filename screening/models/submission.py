@@ -73,6 +73,8 @@ class Submission(models.Model):
 
     first_name = models.CharField(max_length=100)
     last_name = models.CharField(max_length=100)
+    # Both names folded (queue.search_name): what a name search reads, kept by the services.
+    search_name = models.TextField(blank=True, default="", editable=False)
     phone = models.CharField(max_length=30, blank=True)
     email = models.EmailField(max_length=254, blank=True)
     language = models.CharField(max_length=10, default="en")
@@ -125,8 +127,9 @@ class Submission(models.Model):
                 name="submission_decided_outcome",
             ),
             models.Index(fields=["outcome", "-created_at", "-id"], name="submission_outcome_newest"),
-            # Not for a prefix lookup: a name search ("contains") scans this instead of the table.
-            models.Index(fields=["last_name", "first_name"], name="submission_names"),
+            # Not for a prefix lookup: on SQLite a name search ("contains") scans this narrow index
+            # instead of the table. PostgreSQL gets a trigram index on it as well (migration 0006).
+            models.Index(fields=["search_name"], name="submission_search_name"),
         ]
         constraints = [
             models.CheckConstraint(condition=~Q(phone="") | ~Q(email=""), name="submission_phone_or_email"),

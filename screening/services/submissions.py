@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from screening import queue
 from screening.clinical import rules
 from screening.models import Submission, new_reference
 from screening.services import tallies
@@ -50,6 +51,7 @@ def submission_build(
         created_at=created_at,
         first_name=contact.first_name,
         last_name=contact.last_name,
+        search_name=queue.search_name(contact.first_name, contact.last_name),
         phone=contact.phone,
         email=contact.email,
         language=language,
