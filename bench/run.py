@@ -4,10 +4,13 @@ One run, one server: seeds a fresh database, starts gunicorn with gunicorn.conf.
 configuration, BENCH_FLOOR_VIEW added) on 127.0.0.1, drives it with threads over http.client,
 and prints a table and the ratios. Every load is bounded in time and in count.
 
-    python -m bench.run [--database-url URL] [--seconds S] [--rounds N]
+    python -m bench.run [--database-url URL] [--rows N] [--seconds S] [--rounds N]
 
 BENCH_DATABASE_URL (or --database-url) picks the database; it is dropped and created afresh, so
 its name must contain "bench". Default: an SQLite file under test-artifacts/bench/.
+BENCH_ROWS (or --rows, default 100,000) is the large queue size; every queue view (the default,
+each filter, page 2,000 and the last page, a name and a reference search) is timed at 100 rows
+and at that size, and the ratio of the two is printed.
 """
 
 from __future__ import annotations
@@ -36,7 +39,8 @@ FLOOR = "/bench/floor/"
 QUEUE = "/review/"
 DEMO_LOGIN = {"username": "demo", "password": "demo-therapist-2026"}
 CLIENT_COUNTS = (4, 16)
-QUEUE_SIZES = (100, 100_000)
+SMALL_QUEUE = 100
+DEFAULT_ROWS = 100_000
 # Per measurement: whichever comes first, the time limit or this many flows.
 MAX_FLOWS = 20_000
 TOKENS = re.compile(r'name="(csrfmiddlewaretoken|form_token)" value="([^"]+)"')
@@ -157,16 +161,53 @@ def therapist(server: Gunicorn) -> Browser:
     return browser
 
 
-def queue_latency(server: Gunicorn, seconds: float, requests: int = 300) -> Sample:
-    """One therapist reloading the queue, one request after another."""
+# Each queue view: the filter the therapist posts (kept in the session), then the page asked for.
+# Dates and names are ones seed_demo makes; "reference" is filled in with a stored one.
+QUEUE_VIEWS: dict[str, tuple[dict[str, str], str]] = {
+    "default (undecided, newest first)": ({}, ""),
+    "outcome = not suitable": ({"outcome": "not_suitable"}, ""),
+    "status = all": ({"status": "all"}, ""),
+    "sent in the last 30 days": ({"submitted_from": "{month_ago}"}, ""),
+    "page 2,000": ({"status": "all"}, "2000"),
+    "last page": ({"status": "all"}, "last"),
+    "name search 'reyes'": ({"status": "all", "search": "reyes"}, ""),
+    "name search 'JOSÉ'": ({"status": "all", "search": "JOSÉ"}, ""),
+    "reference search": ({"status": "all", "search": "{reference}"}, ""),
+}
+
+
+def queue_view_latency(
+    server: Gunicorn, filters: dict[str, str], page: str, requests: int, seconds: float
+) -> Sample:
+    """One therapist reloading one queue view, one request after another."""
     browser = therapist(server)
+    tokens = dict(TOKENS.findall(browser.get(QUEUE).text))
+    answer = browser.post(QUEUE, {**tokens, "status": "undecided", **filters})
+    if answer.status != 302:
+        raise RuntimeError(f"POST {QUEUE} with {filters}: {answer.status}")
+    path = f"{QUEUE}?page={page}" if page else QUEUE
 
     def flow() -> None:
-        if (status := browser.get(QUEUE).status) != 200:
-            raise RuntimeError(f"GET {QUEUE}: {status}")
+        if (status := browser.get(path).status) != 200:
+            raise RuntimeError(f"GET {path}: {status}")
 
-    run_load(flow, 1, seconds, max_flows=20)  # warm-up, not counted
+    run_load(flow, 1, seconds, max_flows=5)  # warm-up, not counted
     return run_load(flow, 1, seconds, max_flows=requests)
+
+
+def a_reference(env: dict[str, str]) -> str:
+    """A reference stored in this database, for the reference search."""
+    code = "from screening.models import Submission; print(Submission.objects.values_list('reference', flat=True).last())"
+    return manage(env, "shell", "-c", code).strip().splitlines()[-1]
+
+
+def queue_views(server: Gunicorn, reference: str, seconds: float) -> dict[str, Sample]:
+    month_ago = date.fromordinal(date.today().toordinal() - 30).isoformat()
+    samples = {}
+    for name, (filters, page) in QUEUE_VIEWS.items():
+        values = {k: v.format(month_ago=month_ago, reference=reference) for k, v in filters.items()}
+        samples[name] = queue_view_latency(server, values, page, requests=20, seconds=seconds)
+    return samples
 
 
 # ---------------------------------------------------------------- the database
@@ -203,13 +244,6 @@ def manage(env: dict[str, str], *args: str) -> str:
     return done.stdout
 
 
-def submission_count(env: dict[str, str]) -> int:
-    out = manage(
-        env, "shell", "-c", "from screening.models import Submission; print(Submission.objects.count())"
-    )
-    return int(out.strip().splitlines()[-1])
-
-
 # ---------------------------------------------------------------- the report
 
 
@@ -220,7 +254,9 @@ def _row(label: str, clients: int, s: Sample) -> str:
     )
 
 
-def print_report(header: str, loads: dict[tuple[str, int], Sample], queues: dict[int, Sample] | None) -> None:
+def print_report(
+    header: str, loads: dict[tuple[str, int], Sample], queues: dict[int, dict[str, Sample]] | None
+) -> None:
     print()
     print(header)
     print(f"{'':<42}{'clients':>8}{'flows/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'flows':>7}{'errors':>7}")
@@ -228,25 +264,51 @@ def print_report(header: str, loads: dict[tuple[str, int], Sample], queues: dict
     for clients in CLIENT_COUNTS:
         for kind in ("floor", "intake"):
             print(_row(names[kind], clients, loads[kind, clients]))
-    if queues is None:
-        print("queue: not available")
-    else:
-        for size, s in queues.items():
-            print(_row(f"queue {QUEUE} with {size:,} submissions", 1, s))
     print()
     for clients in CLIENT_COUNTS:
         ratio = loads["intake", clients].per_second / loads["floor", clients].per_second
         verdict = "meets" if ratio >= 0.8 else "BELOW"
         print(f"intake / floor throughput, {clients:>2} clients: {ratio:5.2f}  ({verdict} the 0.8 target)")
-    if queues is not None:
-        small, large = (queues[n] for n in QUEUE_SIZES)
-        for p in (50, 95):
-            ratio = large.percentile(p) / small.percentile(p)
-            verdict = "meets" if ratio <= 1.5 else "ABOVE"
-            print(f"queue p{p} latency, 100,000 / 100 submissions: {ratio:5.2f}  ({verdict} the 1.5 target)")
+    if queues is None:
+        print("queue: not available")
+        return
+    small, large = sorted(queues)
+    print()
+    print(
+        f"{'queue view':<36}{'rows':>10}{'p50 ms':>9}{'p95 ms':>9}{'reqs':>6}{'errors':>7}   ratio p50 / p95"
+    )
+    for view in QUEUE_VIEWS:
+        a, b = queues[small][view], queues[large][view]
+        ratios = [b.percentile(p) / a.percentile(p) for p in (50, 95)]
+        verdict = "meets" if max(ratios) <= 1.5 else "ABOVE"
+        for size, s in ((small, a), (large, b)):
+            line = f"{view:<36}{size:>10,}{s.percentile(50) * 1000:>9.1f}{s.percentile(95) * 1000:>9.1f}"
+            line += f"{len(s.latencies):>6}{s.errors:>7}"
+            if size == large:
+                line += f"   {ratios[0]:5.2f} / {ratios[1]:5.2f}  ({verdict} the 1.5 target)"
+            print(line)
 
 
 # ---------------------------------------------------------------- main
+
+
+def sized_url(url: str, rows: int) -> str:
+    """The database for the queue at this size: the bench's own, with the size in its name."""
+    # A string edit, not urlparse's: it drops the extra slash of an absolute sqlite:////path.
+    head, _slash, name = url.rpartition("/")
+    stem, dot, suffix = name.partition(".")
+    return f"{head}/{stem}_{rows}{dot}{suffix}"
+
+
+def prepare(env: dict[str, str], rows: int) -> None:
+    """A fresh, migrated database seeded with this many submissions (and the demo therapist)."""
+    fresh_database(env["DATABASE_URL"])
+    manage(env, "migrate", "--no-input")
+    started = time.perf_counter()
+    manage(env, "seed_demo", "--submissions", str(rows))
+    print(f"  seeded {rows:,} submissions in {time.perf_counter() - started:.0f} s", flush=True)
+    # Fresh statistics, as autovacuum would have them on a database that grew over a year.
+    manage(env, "shell", "-c", "from django.db import connection; connection.cursor().execute('ANALYZE')")
 
 
 def main() -> int:
@@ -254,8 +316,9 @@ def main() -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--database-url", default=os.getenv("BENCH_DATABASE_URL", ""))
+    parser.add_argument("--rows", type=int, default=int(os.getenv("BENCH_ROWS", DEFAULT_ROWS)))
     parser.add_argument("--seconds", type=float, default=3.0, help="per view, client count and round (3)")
-    parser.add_argument("--rounds", type=int, default=4, help="floor and intake alternate this often (4)")
+    parser.add_argument("--rounds", type=int, default=4, help="the loads and sizes alternate this often (4)")
     args = parser.parse_args()
 
     WORK_DIR.mkdir(parents=True, exist_ok=True)
@@ -266,8 +329,7 @@ def main() -> int:
         "DJANGO_SECRET_KEY": "bench-only-not-secret-" + "x" * 40,
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "BENCH_FLOOR_VIEW": "true",
-        # Main's hardening (issue 6), once merged: every simulated patient is 127.0.0.1, and the
-        # demo therapist has no second factor.
+        # Every simulated patient is 127.0.0.1, and the demo therapist has no second factor.
         "INTAKE_RATE_LIMIT": "100000",
         "REQUIRE_2FA": "false",
     }
@@ -278,30 +340,32 @@ def main() -> int:
     django.setup()
 
     engine = "PostgreSQL" if database_url.startswith("postgres") else "SQLite"
-    where = urlparse(database_url).path.rsplit("/", 1)[-1]
-    print(f"Preparing a fresh {engine} database {where} (migrate, collectstatic, seed_demo) ...", flush=True)
-    fresh_database(database_url)
-    manage(env, "migrate", "--no-input")
+    sizes = (SMALL_QUEUE, args.rows)
+    envs = {rows: {**env, "DATABASE_URL": sized_url(database_url, rows)} for rows in sizes}
     manage(env, "collectstatic", "--no-input", "--verbosity", "0")
-    manage(env, "seed_demo", "--submissions", str(QUEUE_SIZES[0]))
+    for rows, sized in envs.items():
+        where = urlparse(sized["DATABASE_URL"]).path.rsplit("/", 1)[-1]
+        print(f"Preparing a fresh {engine} database {where} with {rows:,} submissions ...", flush=True)
+        prepare(sized, rows)
     answer_sets = _answer_sets(500)
 
-    log = WORK_DIR / "gunicorn.log"
-    log.unlink(missing_ok=True)
-    with Gunicorn(env, log) as server:
+    logs = {rows: WORK_DIR / f"gunicorn_{rows}.log" for rows in sizes}
+    for log in logs.values():
+        log.unlink(missing_ok=True)
+    # One server per size, side by side; only one is under load at a time.
+    with (
+        Gunicorn(envs[SMALL_QUEUE], logs[SMALL_QUEUE]) as server,
+        Gunicorn(envs[args.rows], logs[args.rows]) as big,
+    ):
+        servers = {SMALL_QUEUE: server, args.rows: big}
         flows = {
             kind: submit_flow(server, path, answer_sets)
             for kind, path in (("floor", FLOOR), ("intake", INTAKE))
         }
         for flow in flows.values():
             run_load(flow, max(CLIENT_COUNTS), 2)  # warm-up, not counted
-        workers = len(re.findall(r"Booting worker", log.read_text()))
-        print(f"gunicorn on 127.0.0.1:{server.port}, {workers} workers (log: {log})")
-
-        has_queue = queue_exists(server)
-        queues: dict[int, Sample] | None = {} if has_queue else None
-        if queues is not None:
-            queues[QUEUE_SIZES[0]] = queue_latency(server, args.seconds * 2)
+        workers = len(re.findall(r"Booting worker", logs[SMALL_QUEUE].read_text()))
+        print(f"gunicorn on 127.0.0.1:{server.port} and :{big.port}, {workers} workers each")
 
         loads: dict[tuple[str, int], Sample] = {}
         for clients in CLIENT_COUNTS:
@@ -310,18 +374,25 @@ def main() -> int:
                     print(f"  {kind:>6}, {clients:>2} clients, round {n} of {args.rounds} ...", flush=True)
                     loads.setdefault((kind, clients), Sample()).add(run_load(flow, clients, args.seconds))
 
-        if queues is not None:
-            missing = QUEUE_SIZES[1] - submission_count(env)
-            print(f"Seeding {missing:,} more submissions for the queue at {QUEUE_SIZES[1]:,} ...", flush=True)
-            manage(env, "seed_demo", "--submissions", str(missing))
-            queues[QUEUE_SIZES[1]] = queue_latency(server, args.seconds * 2)
+        queues: dict[int, dict[str, Sample]] | None = None
+        if queue_exists(server):
+            queues = {rows: {} for rows in sizes}
+            references = {rows: a_reference(envs[rows]) for rows in sizes}
+            for n in range(1, args.rounds + 1):
+                for rows in sizes:
+                    print(f"  queue views at {rows:>9,} rows, round {n} of {args.rounds} ...", flush=True)
+                    for view, sample in queue_views(
+                        servers[rows], references[rows], args.seconds / 3
+                    ).items():
+                        queues[rows].setdefault(view, Sample()).add(sample)
 
     header = (
         f"Ionto Screen bench: gunicorn.conf.py, {workers} sync workers, {engine}, {os.cpu_count()} CPUs, "
         f"{args.rounds} x {args.seconds:g} s per row, load average at end {os.getloadavg()[0]:.1f}"
     )
     print_report(header, loads, queues)
-    errors = sum(s.errors for s in loads.values()) + sum(s.errors for s in (queues or {}).values())
+    errors = sum(s.errors for s in loads.values())
+    errors += sum(s.errors for views in (queues or {}).values() for s in views.values())
     return 1 if errors else 0
 
 
