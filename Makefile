@@ -93,7 +93,7 @@ css: $(VENV)/.dev-installed
 # which are committed. A new language: make messages ADD=fr. Needs gettext (apt-get install -y gettext).
 messages: $(VENV)/.dev-installed
 	$(RUN_ENV) $(BIN)/python manage.py makemessages $(if $(ADD),-l $(ADD),--all) --no-obsolete \
-		--ignore=node_modules --ignore=assets --ignore=test-artifacts
+		--ignore=node_modules --ignore=assets --ignore=test-artifacts --ignore=mutants
 	$(RUN_ENV) $(BIN)/python manage.py compilemessages --ignore=node_modules --ignore=.venv
 
 clean:
