@@ -227,6 +227,8 @@ def check_email() -> Finding:
 
 def _age(at: datetime) -> str:
     hours = int((timezone.now() - at).total_seconds() // 3600)
+    if hours < 1:
+        return "less than an hour ago"
     return f"{hours // 24} day(s) ago" if hours >= 48 else f"{hours} hour(s) ago"
 
 

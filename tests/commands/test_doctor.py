@@ -122,7 +122,20 @@ def test_a_complete_configuration_is_all_ok_and_exits_zero(workdir: Path, purged
     ):
         assert line_of(result, name).startswith("OK   "), result.stdout
     assert "FIX" not in result.stdout
+    assert line_of(result, "daily purge") == "OK   daily purge: last ran less than an hour ago"
     assert result.stdout.rstrip().endswith("Ready for production, as far as this command can see.")
+
+
+@pytest.mark.skipif(
+    not os.getenv("REDIS_URL"), reason="runs where REDIS_URL names a Redis (CI's second half)"
+)
+def test_the_settings_themselves_with_redis_are_complete(workdir: Path, purged: Path) -> None:
+    # No overlay: clinic/settings.py as production runs it, with the Redis the suite was given.
+    result = doctor_run(
+        workdir, purged, DJANGO_SETTINGS_MODULE="clinic.settings", REDIS_URL=os.environ["REDIS_URL"]
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert line_of(result, "cache") == "OK   cache: RedisCache, shared between workers and reachable"
 
 
 def test_the_output_reveals_no_secret(workdir: Path, purged: Path) -> None:
