@@ -183,3 +183,29 @@ def test_the_useful_commands_do_what_the_readme_says(ran: dict[str, Ran]) -> Non
     assert "Therapist 'USERNAME' created." in created
     assert "FIX  debug: DEBUG is on" in by_start[".venv/bin/python manage.py doctor"]
     assert "Dry run: would purge" in by_start[".venv/bin/python manage.py purge_submissions --dry-run"]
+
+
+def test_make_therapist_names_the_login_and_asks_for_its_password(
+    checkout: Path, home: Path, after_make_serve: Served
+) -> None:
+    # The README's `make therapist NAME=tess`. A new session has no terminal, so the password
+    # prompt reads standard input, as it would from a pipe.
+    def make_therapist(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(  # noqa: S603 -- make with a fixed target, in a temporary copy
+            ["make", "--no-print-directory", "therapist", *args],  # noqa: S607
+            cwd=checkout,
+            env=clean_env(home),
+            input=f"{PASSWORD}\n{PASSWORD}\n",
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+            start_new_session=True,
+        )
+
+    unnamed = make_therapist()
+    assert unnamed.returncode == 2
+    assert "Name the login: make therapist NAME=tess" in unnamed.stderr
+    named = make_therapist("NAME=tess")
+    assert named.returncode == 0, named.stdout + named.stderr
+    assert "Therapist 'tess' created." in named.stdout
