@@ -1,5 +1,6 @@
 # Ionto Screen: `make run` serves the app, `make test` runs every check, `make serve` runs the
-# production configuration, `make bench` measures it. See README.md.
+# production configuration, `make doctor` says what it still lacks, `make bench` measures it.
+# See README.md (tests/docs/ checks that every target it names exists and works as it says).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -19,7 +20,7 @@ SERVE_ENV = DJANGO_DEBUG=false \
 	DJANGO_ALLOWED_HOSTS="$${DJANGO_ALLOWED_HOSTS:-$(HOST),localhost}" \
 	GUNICORN_BIND="$${GUNICORN_BIND:-$(HOST):$(PORT)}"
 
-.PHONY: run serve bench test pytest lint e2e mutation css messages clean
+.PHONY: run serve doctor demo-therapist therapist bench test pytest lint e2e mutation css messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,11 +34,12 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@ $(VENV)/.run-installed
 
+# The demo login is printed once: by seed_demo on an empty database, else by create_demo_therapist.
 run: $(VENV)/.run-installed
 	$(RUN_ENV) $(BIN)/python manage.py migrate --no-input
-	$(RUN_ENV) $(BIN)/python manage.py seed_demo --submissions 0
 	@if [ "$$($(RUN_ENV) $(BIN)/python manage.py shell -v 0 -c 'from screening.models import Submission; print(Submission.objects.exists())')" = "False" ]; then \
-		$(RUN_ENV) $(BIN)/python manage.py seed_demo --submissions 60; fi
+		$(RUN_ENV) $(BIN)/python manage.py seed_demo --submissions 60; \
+	else $(RUN_ENV) $(BIN)/python manage.py create_demo_therapist; fi
 	@echo "Serving on http://$(HOST):$(PORT)/  (patients: /intake/, therapists: /accounts/login/)"
 	$(RUN_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
@@ -47,8 +49,25 @@ run: $(VENV)/.run-installed
 serve: $(VENV)/.run-installed .secret-key
 	$(SERVE_ENV) $(BIN)/python manage.py migrate --no-input
 	$(SERVE_ENV) $(BIN)/python manage.py collectstatic --no-input --verbosity 0
-	@echo "Serving the production configuration on http://$(HOST):$(PORT)/ (gunicorn.conf.py)"
+	@echo "Serving the production configuration on http://$(HOST):$(PORT)/ (gunicorn.conf.py); it redirects"
+	@echo "plain http to https unless DJANGO_SECURE_SSL_REDIRECT=false; make doctor lists what production still needs."
 	$(SERVE_ENV) $(BIN)/gunicorn --config gunicorn.conf.py
+
+# What this configuration still lacks for production, one line per item; exits 1 while anything does.
+# Run it with the environment the app runs with (here: `make serve`'s).
+doctor: $(VENV)/.run-installed .secret-key
+	@$(SERVE_ENV) $(BIN)/python manage.py doctor
+
+# Logins for `make serve`, with its environment (the same database and key): the printed demo
+# login, or a therapist of your own (make therapist NAME=tess; prompts for the password).
+demo-therapist: $(VENV)/.run-installed .secret-key
+	@$(SERVE_ENV) $(BIN)/python manage.py migrate --no-input --verbosity 0
+	@$(SERVE_ENV) $(BIN)/python manage.py create_demo_therapist
+
+therapist: $(VENV)/.run-installed .secret-key
+	@if [ -z "$(NAME)" ]; then echo "Name the login: make therapist NAME=tess" >&2; exit 2; fi
+	@$(SERVE_ENV) $(BIN)/python manage.py migrate --no-input --verbosity 0
+	@$(SERVE_ENV) $(BIN)/python manage.py create_therapist "$(NAME)"
 
 # Seeds its own database, starts gunicorn as `make serve` does, prints a table (bench/run.py).
 bench: $(VENV)/.run-installed

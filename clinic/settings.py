@@ -347,6 +347,8 @@ AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
 AXES_CLIENT_IP_CALLABLE = "screening.accounts.clients.client_address"
 # Attempts are counted in the cache, so axes' database tables stay empty: keep them out of the admin.
 AXES_ENABLE_ADMIN = False
+# Not its "AXES: BEGIN ..." banner on every start of every command: a clean start shows only what matters.
+AXES_VERBOSE = False
 if DEBUG:
     # One development server process: its own in-memory cache counts correctly (axes warns otherwise).
     SILENCED_SYSTEM_CHECKS = ["axes.W001"]

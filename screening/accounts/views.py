@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 from django_otp import login as otp_login
 from django_otp import user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -31,7 +31,7 @@ RECOVERY_CODES_SESSION_KEY = "otp_recovery_codes"
 @never_cache
 @sensitive_post_parameters("code")
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def otp_setup(request: HttpRequest) -> HttpResponse:
     next_url = _next_url(request)
     if user_has_device(request.user):
@@ -58,7 +58,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @login_required
-@require_GET
+@require_safe
 def otp_setup_qr(request: HttpRequest) -> HttpResponse:
     if user_has_device(request.user):
         raise Http404("set up already")
@@ -69,7 +69,7 @@ def otp_setup_qr(request: HttpRequest) -> HttpResponse:
 @never_cache
 @sensitive_post_parameters("code")
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def otp_verify(request: HttpRequest) -> HttpResponse:
     next_url = _next_url(request)
     if request.user.is_verified():
@@ -89,7 +89,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @login_required
-@require_GET
+@require_safe
 def otp_recovery_codes(request: HttpRequest) -> HttpResponse:
     # Shown once: the codes leave the session as this page is drawn.
     shown = request.session.pop(RECOVERY_CODES_SESSION_KEY, None)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from screening import services
 from screening.accounts import clients
@@ -31,7 +31,7 @@ RESULT_VISIBLE_FOR = timedelta(hours=1)
 # with BEGIN IMMEDIATE, which takes the one write lock for the whole render and makes every
 # patient's submit wait behind it. Their session is saved by its middleware, outside the view.
 @transaction.non_atomic_requests
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "screening/patient/home.html")
 
@@ -41,7 +41,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @transaction.non_atomic_requests
 @never_cache
 @sensitive_post_parameters()
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def intake(request: HttpRequest) -> HttpResponse:
     form = IntakeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and clients.intake_rate_limited(request):
@@ -82,7 +82,7 @@ def _submit(request: HttpRequest, form: IntakeForm) -> None:
 
 @transaction.non_atomic_requests  # reads only: see home()
 @never_cache
-@require_GET
+@require_safe
 def result(request: HttpRequest) -> HttpResponse:
     submission = _own_submission(request)
     if submission is None:

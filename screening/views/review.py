@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from screening import presenters, queue, services
 from screening.accounts.decorators import TherapistRequest, therapist_required
@@ -28,7 +28,7 @@ AUDIT_ROWS_SHOWN = 50
 @transaction.non_atomic_requests  # reads only (the filter goes to the session): see home()
 @therapist_required
 @sensitive_post_parameters("search")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def review_queue(request: TherapistRequest) -> HttpResponse:
     if request.method == "POST" and "reset" in request.POST:
         request.session.pop(REVIEW_FILTER_SESSION_KEY, None)
@@ -54,7 +54,7 @@ def review_queue(request: TherapistRequest) -> HttpResponse:
 
 
 @therapist_required
-@require_GET
+@require_safe
 def review_detail(request: TherapistRequest, code: uuid.UUID) -> HttpResponse:
     submission = _get_submission_for_therapist(request, code)
     return _render_detail(request, submission, DecisionForm(submission=submission))
@@ -62,9 +62,9 @@ def review_detail(request: TherapistRequest, code: uuid.UUID) -> HttpResponse:
 
 @therapist_required
 @sensitive_post_parameters("note")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def review_decide(request: TherapistRequest, code: uuid.UUID) -> HttpResponse:
-    if request.method == "GET":  # a reload or a copied address after a refused decision
+    if request.method != "POST":  # GET or HEAD: a reload or a copied address after a refused decision
         return redirect("screening:review-detail", code)
     submission = _get_submission_for_therapist(request, code, detail="decision form sent")
     form = DecisionForm(request.POST, submission=submission)
@@ -107,7 +107,7 @@ def review_erase(request: TherapistRequest, code: uuid.UUID) -> HttpResponse:
 
 
 @therapist_required
-@require_GET
+@require_safe
 def review_export(request: TherapistRequest) -> StreamingHttpResponse:
     review_filter = ReviewFilterForm(_session_filter_data(request)).review_filter()
     submissions = Submission.objects.for_queue(review_filter)

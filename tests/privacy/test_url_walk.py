@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
-
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
 from screening import services
 from screening.models import Submission
 from tests.support.patients import ZEBULON, patient_data, zebulon_answers
+from tests.support.urlwalk import all_urls
 
 pytestmark = pytest.mark.django_db
 
@@ -21,43 +18,6 @@ pytestmark = pytest.mark.django_db
 def submission() -> Submission:
     # Zebulon, a patient whose every detail is distinctive enough to spot anywhere on a page.
     return services.submission_create(answers=zebulon_answers(), contact=ZEBULON)
-
-
-def url_patterns(
-    patterns: list[URLPattern | URLResolver], prefix: str = ""
-) -> Iterator[tuple[str, URLPattern]]:
-    for pattern in patterns:
-        if isinstance(pattern, URLResolver):
-            yield from url_patterns(pattern.url_patterns, prefix + str(pattern.pattern))
-        else:
-            yield prefix + str(pattern.pattern), pattern
-
-
-def fill(route: str, submission: Submission) -> str:
-    """A concrete URL for a route: the submission's code for <uuid:...>, its id for ids, plausible text else."""
-    by_converter = {"uuid": str(submission.code), "int": str(submission.pk), "path": str(submission.pk)}
-
-    def converter(match: re.Match[str]) -> str:
-        return by_converter.get(match.group(1) or "str", str(submission.pk))
-
-    def regex_group(match: re.Match[str]) -> str:
-        body = match.group(2)
-        if re.fullmatch(r"[\w|]+", body):  # an alternation of names, such as the admin's app labels
-            return "screening" if "screening" in body.split("|") else body.split("|")[0]
-        return "x"
-
-    url = re.sub(r"\(\?P<(\w+)>([^)]*)\)", regex_group, route)
-    url = re.sub(r"<(?:(\w+):)?\w+>", converter, url)
-    return "/" + url.replace("^", "").replace("$", "")
-
-
-def all_urls(submission: Submission) -> list[str]:
-    urls = []
-    for route, pattern in url_patterns(get_resolver().url_patterns):
-        url = fill(route, submission)
-        assert resolve(url).func == pattern.callback, f"{route} filled as {url} resolves elsewhere"
-        urls.append(url)
-    return urls
 
 
 def test_the_walk_covers_the_whole_site(submission: Submission) -> None:
