@@ -281,10 +281,16 @@ SECURE_HSTS_SECONDS = envint(
 )
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
-# Behind a TLS-terminating proxy that sets X-Forwarded-Proto and X-Forwarded-For itself (and drops
-# what the client sent), TRUSTED_PROXY=true makes Django believe both. Never set it without such a proxy.
-TRUSTED_PROXY = envbool("TRUSTED_PROXY", "false")
-if TRUSTED_PROXY:
+# Behind TLS-terminating proxies that append to X-Forwarded-For (nginx's $proxy_add_x_forwarded_for)
+# and set X-Forwarded-Proto, TRUSTED_PROXY_HOPS is how many of them stand in front of the app: the
+# client's address is taken that many entries from the right of X-Forwarded-For (what the client
+# wrote itself, further left, is ignored), and X-Forwarded-Proto is believed. 0: no proxy, only
+# REMOTE_ADDR counts. TRUSTED_PROXY=true, the older switch, means one proxy.
+if os.getenv("TRUSTED_PROXY_HOPS", "").strip():
+    TRUSTED_PROXY_HOPS = envint("TRUSTED_PROXY_HOPS", 0, low=0, high=5)
+else:
+    TRUSTED_PROXY_HOPS = 1 if envbool("TRUSTED_PROXY", "false") else 0
+if TRUSTED_PROXY_HOPS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -11,11 +11,18 @@ from django.utils.crypto import salted_hmac
 
 
 def client_address(request: HttpRequest) -> str:
-    """The client's IP address: REMOTE_ADDR, or the first X-Forwarded-For hop behind a TRUSTED_PROXY."""
-    if settings.TRUSTED_PROXY:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[0].strip()
-        if _is_ip(forwarded):
-            return forwarded
+    """The client's IP address: REMOTE_ADDR, or the address TRUSTED_PROXY_HOPS proxies in front wrote.
+
+    Each proxy appends the address it was reached from to X-Forwarded-For, so with N trusted
+    proxies the client's address is the N-th from the right; anything to the left of it is
+    whatever the client chose to send, and is ignored. A header shorter than that, or an entry
+    that is not an address, means the request did not come through every proxy: REMOTE_ADDR.
+    """
+    hops = settings.TRUSTED_PROXY_HOPS
+    if hops:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        if len(forwarded) >= hops and _is_ip(forwarded[-hops]):
+            return forwarded[-hops]
     remote = request.META.get("REMOTE_ADDR", "")
     return remote if _is_ip(remote) else "unknown"
 

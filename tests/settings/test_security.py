@@ -140,3 +140,28 @@ def test_templates_have_no_inline_scripts_or_styles() -> None:
                 f"{path.relative_to(BASE_DIR)}: {what}" for regex, what in INLINE_CODE if regex.search(text)
             ]
     assert found == []
+
+
+@pytest.mark.parametrize(
+    ("env", "hops"),
+    [
+        ({}, 0),
+        ({"TRUSTED_PROXY": "true"}, 1),
+        ({"TRUSTED_PROXY_HOPS": "2"}, 2),
+        ({"TRUSTED_PROXY_HOPS": "0", "TRUSTED_PROXY": "true"}, 0),
+    ],
+)
+def test_trusted_proxy_hops_counts_the_proxies_and_trusted_proxy_means_one(
+    env: dict[str, str], hops: int
+) -> None:
+    values = settings_in_fresh_process(
+        "TRUSTED_PROXY_HOPS", "SECURE_PROXY_SSL_HEADER", **PRODUCTION_ENV, **env
+    )
+    expected_header = ["HTTP_X_FORWARDED_PROTO", "https"] if hops else None
+    assert values == {"TRUSTED_PROXY_HOPS": hops, "SECURE_PROXY_SSL_HEADER": expected_header}
+
+
+def test_a_wrong_number_of_proxy_hops_stops_the_start_naming_the_variable() -> None:
+    result = manage("check", **PRODUCTION_ENV, TRUSTED_PROXY_HOPS="one")
+    assert result.returncode != 0
+    assert "TRUSTED_PROXY_HOPS must be a whole number" in result.stderr
