@@ -158,7 +158,11 @@ SESSION_COOKIE_AGE = 60 * 60 * 8
 # ---------------------------------------------------------------- cache
 
 # Rate limits, login lockouts and anything else app servers must share live in the cache: Redis
-# when REDIS_URL is set, otherwise a cache in each process's memory (fine for one server only).
+# when REDIS_URL is set, otherwise Django's database cache in the app's own database (table
+# ionto_cache, made by migration 0006). Every gunicorn worker, and every app server on the same
+# PostgreSQL, then counts the same failures; a cache in each process's memory would let five
+# wrong passwords per worker through, and the file cache is not shared between servers (django-axes
+# refuses both: axes.W001). A few small queries per submit and per log-in (README "Security").
 if redis_url := os.getenv("REDIS_URL", "").strip():
     if not redis_url.startswith(("redis://", "rediss://", "unix://")):
         raise ImproperlyConfigured(
@@ -174,7 +178,16 @@ if redis_url := os.getenv("REDIS_URL", "").strip():
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ionto"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "ionto_cache",
+            "KEY_PREFIX": "ionto",
+            # Past MAX_ENTRIES Django deletes a third of the rows, lockouts included: set high, so
+            # that filling the cache with made-up user names cannot wipe a real lockout.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    }
 # Rendered template fragments ({% cache %}: the empty questionnaire) stay in each process's memory,
 # never in Redis: they are cheap to rebuild, the same on every server, and a deploy restarts the
 # processes, so no fragment outlives the code that made it. With DEBUG (`make run`) nothing is
@@ -336,8 +349,8 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-# Lockouts and the intake rate limit count in the default cache (see "cache" above): in
-# production every worker must share it, so set REDIS_URL.
+# Lockouts and the intake rate limit count in the default cache (see "cache" above), which every
+# worker shares: Redis with REDIS_URL, the database otherwise.
 
 # Therapist log-in: django-axes locks a username from one address after repeated failures.
 AUTHENTICATION_BACKENDS = [
@@ -353,9 +366,6 @@ AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
 AXES_CLIENT_IP_CALLABLE = "screening.accounts.clients.client_address"
 # Attempts are counted in the cache, so axes' database tables stay empty: keep them out of the admin.
 AXES_ENABLE_ADMIN = False
-if DEBUG:
-    # One development server process: its own in-memory cache counts correctly (axes warns otherwise).
-    SILENCED_SYSTEM_CHECKS = ["axes.W001"]
 
 # A signed-in session ends after 15 idle minutes and 8 hours in all (SessionTimeoutMiddleware).
 # Patients' anonymous sessions are left alone: their note has its own one-hour limit.

@@ -45,11 +45,12 @@ def test_deploy_check_fails_without_the_https_redirect() -> None:
     assert "security.W008" in result.stdout + result.stderr
 
 
-def test_deploy_check_fails_when_lockouts_would_count_per_process() -> None:
+def test_deploy_check_passes_without_redis_too() -> None:
+    # The embedded default (the database cache) is shared by every worker: no axes.W001.
     env = {k: v for k, v in PRODUCTION_ENV.items() if k != "REDIS_URL"}
     result = manage("check", "--deploy", "--fail-level", "WARNING", **env)
-    assert result.returncode != 0
-    assert "axes.W001" in result.stdout + result.stderr
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
 
 
 def test_https_and_second_factor_default_on_with_debug_off_and_off_with_debug_on() -> None:
