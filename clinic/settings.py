@@ -71,6 +71,8 @@ MIDDLEWARE = [
     "screening.accounts.middleware.Require2FAMiddleware",
     # django-axes turns a locked-out login into its lockout page; it must come last.
     "axes.middleware.AxesMiddleware",
+    # Last, so its process_exception runs first: a Redis outage in a view is a calm 503.
+    "screening.accounts.middleware.CacheOutageMiddleware",
 ]
 
 ROOT_URLCONF = "clinic.urls"

@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import ipaddress
+import logging
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import DatabaseError
 from django.http import HttpRequest
 from django.utils.crypto import salted_hmac
+from redis.exceptions import RedisError
+
+# What the shared cache raises when Redis is down or too slow (socket timeouts in settings).
+CACHE_ERRORS: tuple[type[Exception], ...] = (RedisError,)
+
+logger = logging.getLogger(__name__)
 
 
 def client_address(request: HttpRequest) -> str:
@@ -36,14 +44,27 @@ def _is_ip(value: str) -> bool:
 
 
 def intake_rate_limited(request: HttpRequest) -> bool:
-    """Counts this send of the questionnaire; True once its address is over INTAKE_RATE_LIMIT."""
+    """Counts this send of the questionnaire; True once its address is over INTAKE_RATE_LIMIT.
+
+    Fails open: a patient's send is never refused because the cache is down; it goes uncounted,
+    with a warning in the log.
+    """
+    try:
+        return _count_send(request) > settings.INTAKE_RATE_LIMIT
+    # DatabaseError: the embedded default cache is a table; with the database down, the submit
+    # that follows gets the calm 503 page that keeps the answers.
+    except (*CACHE_ERRORS, DatabaseError) as exc:
+        logger.warning("Intake rate limit skipped, the cache is unavailable: %s", type(exc).__name__)
+        return False
+
+
+def _count_send(request: HttpRequest) -> int:
     # Keyed by a keyed hash, so the cache holds no patient's IP address in the clear.
     digest = salted_hmac("screening.intake-rate", client_address(request)).hexdigest()
     key = f"intake-rate:{digest}"
     cache.add(key, 0, timeout=settings.INTAKE_RATE_WINDOW)
     try:
-        count = cache.incr(key)
+        return cache.incr(key)
     except ValueError:  # the window ran out between add() and incr()
         cache.set(key, 1, timeout=settings.INTAKE_RATE_WINDOW)
-        count = 1
-    return count > settings.INTAKE_RATE_LIMIT
+        return 1
