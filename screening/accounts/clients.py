@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import uuid
 
 from django.conf import settings
 from django.core.cache import cache
@@ -68,3 +69,28 @@ def _count_send(request: HttpRequest) -> int:
     except ValueError:  # the window ran out between add() and incr()
         cache.set(key, 1, timeout=settings.INTAKE_RATE_WINDOW)
         return 1
+
+
+class ReplayedFormToken(Exception):
+    """The form token was already used by another browser: this one may not see that note."""
+
+
+def form_token_claim(request: HttpRequest, token: uuid.UUID, *, created: bool, timeout: int) -> bool:
+    """Whether this browser may read the note of the submission stored with this form token.
+
+    The browser that stored it claims the token (keyed by its CSRF cookie, which a double click
+    or a resend from the same browser carries too); another browser that replays the token, from
+    a shared tablet's history or a copied page, is not the claimant. Without the cache, only the
+    request that stored the submission is sure to be its sender.
+    """
+    key = "intake-token:" + salted_hmac("screening.intake-token", token.hex).hexdigest()
+    cookie = request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
+    browser = salted_hmac("screening.intake-browser", cookie).hexdigest()
+    try:
+        if created:
+            cache.set(key, browser, timeout=timeout)
+            return True
+        return cache.get(key) == browser
+    except CACHE_ERRORS as exc:
+        logger.warning("Form token claim skipped, the cache is unavailable: %s", type(exc).__name__)
+        return created

@@ -15,6 +15,7 @@ from screening.services.submissions import (
     rules_config,
     submission_build,
     submission_create,
+    submission_create_or_replay,
     submissions_bulk_create,
 )
 
@@ -31,6 +32,7 @@ __all__ = [
     "rules_config",
     "submission_build",
     "submission_create",
+    "submission_create_or_replay",
     "submission_erase",
     "submissions_bulk_create",
     "submissions_purge",
