@@ -60,6 +60,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Bodies no page can use (files, other charsets, NUL in a query) get the calm 400, before CSRF.
+    "screening.accounts.bodies.RequestBodyMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -307,6 +309,15 @@ else:
     TRUSTED_PROXY_HOPS = 1 if envbool("TRUSTED_PROXY", "false") else 0
 if TRUSTED_PROXY_HOPS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# No form takes a file: a file part is skipped unread and the request refused (accounts/bodies.py).
+FILE_UPLOAD_HANDLERS = ["screening.accounts.bodies.RefuseFilesUploadHandler"]
+
+# The language cookie tells nothing secret, but it is set like the others: https only, out of
+# reach of scripts, and not sent along by other sites' forms.
+LANGUAGE_COOKIE_SECURE = not DEBUG
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
 from tests.support.commands import BASE_DIR, manage
 
@@ -166,3 +167,16 @@ def test_a_wrong_number_of_proxy_hops_stops_the_start_naming_the_variable() -> N
     result = manage("check", **PRODUCTION_ENV, TRUSTED_PROXY_HOPS="one")
     assert result.returncode != 0
     assert "TRUSTED_PROXY_HOPS must be a whole number" in result.stderr
+
+
+def test_the_language_cookie_is_secure_http_only_and_same_site(client: Client) -> None:
+    response = client.post(reverse("set_language"), {"language": "es", "next": "/"}, secure=True)
+    cookie = response.cookies["django_language"]
+    assert (bool(cookie["secure"]), bool(cookie["httponly"]), cookie["samesite"]) == (True, True, "Lax")
+
+
+def test_the_language_cookie_is_not_secure_only_with_debug_on() -> None:
+    values = settings_in_fresh_process(
+        "LANGUAGE_COOKIE_SECURE", "LANGUAGE_COOKIE_HTTPONLY", DJANGO_DEBUG="true"
+    )
+    assert values == {"LANGUAGE_COOKIE_SECURE": False, "LANGUAGE_COOKIE_HTTPONLY": True}
