@@ -7,15 +7,18 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # Local development only: `make run` serves with DEBUG on and a throw-away key.
 RUN_ENV := DJANGO_DEBUG=true
-# Tests run with DEBUG off, as production does, with a key that is only for tests.
-TEST_ENV := DJANGO_DEBUG=false DJANGO_SECRET_KEY=test-only-not-secret
+# Tests run with DEBUG off, as production does, with keys that are only for tests.
+TEST_ENV := DJANGO_DEBUG=false DJANGO_SECRET_KEY=test-only-not-secret \
+	FIELD_ENCRYPTION_KEY=dGVzdC1vbmx5LW5vdC1zZWNyZXQtZmllbGQta2V5ISE=
 # The browser tests drive Debian's Chromium, never a downloaded one (tests/e2e/conftest.py).
 CHROMIUM := /usr/bin/chromium
 
 
-# Production settings on gunicorn; without DJANGO_SECRET_KEY, a key made once for this checkout.
+# Production settings on gunicorn; without DJANGO_SECRET_KEY or FIELD_ENCRYPTION_KEY, keys made
+# once for this checkout (.secret-key, .field-key: keep them, the second opens the 2FA keys).
 SERVE_ENV = DJANGO_DEBUG=false \
 	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat .secret-key)}" \
+	FIELD_ENCRYPTION_KEY="$${FIELD_ENCRYPTION_KEY:-$$(cat .field-key)}" \
 	DJANGO_ALLOWED_HOSTS="$${DJANGO_ALLOWED_HOSTS:-$(HOST),localhost}" \
 	GUNICORN_BIND="$${GUNICORN_BIND:-$(HOST):$(PORT)}"
 
@@ -44,7 +47,10 @@ run: $(VENV)/.run-installed
 .secret-key: | $(BIN)/python
 	umask 077 && $(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
 
-serve: $(VENV)/.run-installed .secret-key
+.field-key: | $(BIN)/python
+	umask 077 && $(BIN)/python -c 'import base64, secrets; print(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())' > $@
+
+serve: $(VENV)/.run-installed .secret-key .field-key
 	$(SERVE_ENV) $(BIN)/python manage.py migrate --no-input
 	$(SERVE_ENV) $(BIN)/python manage.py collectstatic --no-input --verbosity 0
 	@echo "Serving the production configuration on http://$(HOST):$(PORT)/ (gunicorn.conf.py)"
@@ -97,4 +103,4 @@ messages: $(VENV)/.dev-installed
 	$(RUN_ENV) $(BIN)/python manage.py compilemessages --ignore=node_modules --ignore=.venv
 
 clean:
-	rm -rf $(VENV) mutants node_modules db.sqlite3 db.sqlite3-wal db.sqlite3-shm .secret-key staticfiles test-artifacts .pytest_cache .hypothesis .ruff_cache
+	rm -rf $(VENV) mutants node_modules db.sqlite3 db.sqlite3-wal db.sqlite3-shm .secret-key .field-key staticfiles test-artifacts .pytest_cache .hypothesis .ruff_cache

@@ -6,6 +6,7 @@ names the variable.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import os
 import tempfile
@@ -384,6 +385,30 @@ AXES_ENABLE_ADMIN = False
 # Patients' anonymous sessions are left alone: their note has its own one-hour limit.
 SESSION_IDLE_TIMEOUT = 15 * 60
 SESSION_ABSOLUTE_TIMEOUT = 8 * 60 * 60
+
+# Secrets at rest: authenticator keys are sealed (AES-GCM) under FIELD_ENCRYPTION_KEY, one or
+# more comma-separated keys of 32 random bytes in URL-safe base64; the first seals, each unseals
+# (screening/models/twofactor.py; rotation in README "Security"). Kept apart from
+# DJANGO_SECRET_KEY, so a leaked signing key does not open the second factor, and the other way.
+FIELD_ENCRYPTION_KEY = os.getenv("FIELD_ENCRYPTION_KEY", "").strip()
+if not FIELD_ENCRYPTION_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "Set FIELD_ENCRYPTION_KEY (required when DJANGO_DEBUG is off): it encrypts the "
+            "therapists' authenticator keys. Make one with: python -c 'import base64, secrets; "
+            "print(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())'"
+        )
+    # Development only: a key derived from the (development) secret key.
+    FIELD_ENCRYPTION_KEY = base64.urlsafe_b64encode(hashlib.sha256(SECRET_KEY.encode()).digest()).decode()
+for _field_key in FIELD_ENCRYPTION_KEY.split(","):
+    try:
+        _field_key_ok = len(base64.urlsafe_b64decode(_field_key.strip().encode())) == 32
+    except ValueError:
+        _field_key_ok = False
+    if not _field_key_ok:
+        raise ImproperlyConfigured(
+            "FIELD_ENCRYPTION_KEY must be comma-separated keys of 32 random bytes in URL-safe base64"
+        )
 
 # Two-factor log-in (django-otp: an authenticator app, and recovery codes for a lost phone).
 REQUIRE_2FA = envbool("REQUIRE_2FA", "false" if DEBUG else "true")

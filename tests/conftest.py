@@ -12,7 +12,7 @@ from django.urls import NoReverseMatch
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from screening.accounts import twofactor
-from screening.models import Submission
+from screening.models import SealedTOTPDevice, Submission
 from tests.support.answers import make_answers
 from tests.support.factories import SubmissionFactory
 
@@ -92,9 +92,17 @@ def other_user_client(other_user: User) -> Client:
 @pytest.fixture
 def device(therapist: User) -> TOTPDevice:
     # Thea's phone, set up earlier as her authenticator app, with her ten recovery codes.
-    device = TOTPDevice.objects.create(user=therapist, name=twofactor.TOTP_DEVICE_NAME, confirmed=True)
+    device = SealedTOTPDevice.new_pending(user=therapist, name=twofactor.TOTP_DEVICE_NAME)
+    device.confirmed = True
+    device.save()
     twofactor.recovery_codes_replace(user=therapist)
     return device
+
+
+@pytest.fixture
+def recovery_codes(device: TOTPDevice, therapist: User) -> list[str]:
+    # Thea's ten recovery codes, as the page showed them once: only their digests are stored.
+    return twofactor.recovery_codes_replace(user=therapist)
 
 
 @pytest.fixture

@@ -21,6 +21,7 @@ PRODUCTION_ENV = {
     "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
     "DJANGO_ALLOWED_HOSTS": "screening.clinic.example",
     "REDIS_URL": "redis://127.0.0.1:6379/0",
+    "FIELD_ENCRYPTION_KEY": "dGVzdC1vbmx5LW5vdC1zZWNyZXQtZmllbGQta2V5ISE=",
 }
 
 
