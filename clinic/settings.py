@@ -250,6 +250,13 @@ DEEP_SITE_OUTCOME = envchoice("DEEP_SITE_OUTCOME", "needs_review", ("needs_revie
 # days after they were sent. Bounded so that a typo can neither wipe this week nor keep for ever.
 RETENTION_DAYS_RANGE = (30, 3650)
 RETENTION_DAYS = envint("RETENTION_DAYS", 730, low=RETENTION_DAYS_RANGE[0], high=RETENTION_DAYS_RANGE[1])
+# The same run blanks the client address of access-log rows after ACCESS_LOG_ADDRESS_DAYS, and
+# deletes the rows themselves after ACCESS_LOG_RETENTION_DAYS (six years: HIPAA's period for
+# keeping documentation). The address must go first.
+ACCESS_LOG_ADDRESS_DAYS = envint("ACCESS_LOG_ADDRESS_DAYS", 90, low=1, high=3650)
+ACCESS_LOG_RETENTION_DAYS = envint("ACCESS_LOG_RETENTION_DAYS", 2190, low=365, high=7300)
+if ACCESS_LOG_RETENTION_DAYS < ACCESS_LOG_ADDRESS_DAYS:
+    raise ImproperlyConfigured("ACCESS_LOG_RETENTION_DAYS must not be shorter than ACCESS_LOG_ADDRESS_DAYS")
 
 # ---------------------------------------------------------------- benchmark
 
