@@ -9,6 +9,7 @@ cache is the one `make serve` gets without REDIS_URL: Django's database cache in
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -53,7 +54,16 @@ def test_five_failures_on_five_worker_processes_lock_the_account(server: Gunicor
     assert statuses == [200, 200, 200, 200, 429]
     assert _log_in(server, PASSWORD) == 429
     # Each attempt (and its form) came from another process: six POSTs, six worker pids.
-    log = server.log_path.read_text()
-    posting = re.findall(rf"pid=<(\d+)> POST {LOGIN} \d+", log)
+    posting = _login_posts_in_the_log(server, expected=6)
     assert len(posting) == 6
     assert len(set(posting)) == 6
+
+
+def _login_posts_in_the_log(server: Gunicorn, *, expected: int) -> list[str]:
+    """The worker pid of each log-in POST; a worker writes its line just after the response, so wait."""
+    deadline = time.monotonic() + 10
+    while True:
+        posting = re.findall(rf"pid=<(\d+)> POST {LOGIN} \d+", server.log_path.read_text())
+        if len(posting) >= expected or time.monotonic() > deadline:
+            return posting
+        time.sleep(0.1)
