@@ -16,6 +16,7 @@ from playwright.sync_api import expect
 
 from screening import services
 from screening.accounts import twofactor
+from screening.models import SealedTOTPDevice
 from tests.support.answers import make_answers
 from tests.support.factories import SubmissionFactory
 
