@@ -8,15 +8,18 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # Local development only: `make run` serves with DEBUG on and a throw-away key.
 RUN_ENV := DJANGO_DEBUG=true
-# Tests run with DEBUG off, as production does, with a key that is only for tests.
-TEST_ENV := DJANGO_DEBUG=false DJANGO_SECRET_KEY=test-only-not-secret
+# Tests run with DEBUG off, as production does, with keys that are only for tests.
+TEST_ENV := DJANGO_DEBUG=false DJANGO_SECRET_KEY=test-only-not-secret \
+	FIELD_ENCRYPTION_KEY=dGVzdC1vbmx5LW5vdC1zZWNyZXQtZmllbGQta2V5ISE=
 # The browser tests drive Debian's Chromium, never a downloaded one (tests/e2e/conftest.py).
 CHROMIUM := /usr/bin/chromium
 
 
-# Production settings on gunicorn; without DJANGO_SECRET_KEY, a key made once for this checkout.
+# Production settings on gunicorn; without DJANGO_SECRET_KEY or FIELD_ENCRYPTION_KEY, keys made
+# once for this checkout (.secret-key, .field-key: keep them, the second opens the 2FA keys).
 SERVE_ENV = DJANGO_DEBUG=false \
 	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat .secret-key)}" \
+	FIELD_ENCRYPTION_KEY="$${FIELD_ENCRYPTION_KEY:-$$(cat .field-key)}" \
 	DJANGO_ALLOWED_HOSTS="$${DJANGO_ALLOWED_HOSTS:-$(HOST),localhost}" \
 	GUNICORN_BIND="$${GUNICORN_BIND:-$(HOST):$(PORT)}"
 
@@ -46,7 +49,10 @@ run: $(VENV)/.run-installed
 .secret-key: | $(BIN)/python
 	umask 077 && $(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
 
-serve: $(VENV)/.run-installed .secret-key
+.field-key: | $(BIN)/python
+	umask 077 && $(BIN)/python -c 'import base64, secrets; print(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())' > $@
+
+serve: $(VENV)/.run-installed .secret-key .field-key
 	$(SERVE_ENV) $(BIN)/python manage.py migrate --no-input
 	$(SERVE_ENV) $(BIN)/python manage.py collectstatic --no-input --verbosity 0
 	@echo "Serving the production configuration on http://$(HOST):$(PORT)/ (gunicorn.conf.py); it redirects"
@@ -55,16 +61,16 @@ serve: $(VENV)/.run-installed .secret-key
 
 # What this configuration still lacks for production, one line per item; exits 1 while anything does.
 # Run it with the environment the app runs with (here: `make serve`'s).
-doctor: $(VENV)/.run-installed .secret-key
+doctor: $(VENV)/.run-installed .secret-key .field-key
 	@$(SERVE_ENV) $(BIN)/python manage.py doctor
 
 # Logins for `make serve`, with its environment (the same database and key): the printed demo
 # login, or a therapist of your own (make therapist NAME=tess; prompts for the password).
-demo-therapist: $(VENV)/.run-installed .secret-key
+demo-therapist: $(VENV)/.run-installed .secret-key .field-key
 	@$(SERVE_ENV) $(BIN)/python manage.py migrate --no-input --verbosity 0
 	@$(SERVE_ENV) $(BIN)/python manage.py create_demo_therapist
 
-therapist: $(VENV)/.run-installed .secret-key
+therapist: $(VENV)/.run-installed .secret-key .field-key
 	@if [ -z "$(NAME)" ]; then echo "Name the login: make therapist NAME=tess" >&2; exit 2; fi
 	@$(SERVE_ENV) $(BIN)/python manage.py migrate --no-input --verbosity 0
 	@$(SERVE_ENV) $(BIN)/python manage.py create_therapist "$(NAME)"
@@ -116,4 +122,4 @@ messages: $(VENV)/.dev-installed
 	$(RUN_ENV) $(BIN)/python manage.py compilemessages --ignore=node_modules --ignore=.venv
 
 clean:
-	rm -rf $(VENV) mutants node_modules db.sqlite3 db.sqlite3-wal db.sqlite3-shm .secret-key staticfiles test-artifacts .pytest_cache .hypothesis .ruff_cache
+	rm -rf $(VENV) mutants node_modules db.sqlite3 db.sqlite3-wal db.sqlite3-shm .secret-key .field-key staticfiles test-artifacts .pytest_cache .hypothesis .ruff_cache

@@ -327,6 +327,7 @@ def main() -> int:
         "DATABASE_URL": database_url,
         "DJANGO_DEBUG": "false",
         "DJANGO_SECRET_KEY": "bench-only-not-secret-" + "x" * 40,
+        "FIELD_ENCRYPTION_KEY": "YmVuY2gtb25seS1ub3Qtc2VjcmV0LWZpZWxkLWtleSE=",
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "BENCH_FLOOR_VIEW": "true",
         # Every simulated patient is 127.0.0.1, and the demo therapist has no second factor.

@@ -6,6 +6,7 @@ names the variable.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import os
 import tempfile
@@ -60,6 +61,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Bodies no page can use (files, other charsets, NUL in a query) get the calm 400, before CSRF.
+    "screening.accounts.bodies.RequestBodyMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -71,6 +74,8 @@ MIDDLEWARE = [
     "screening.accounts.middleware.Require2FAMiddleware",
     # django-axes turns a locked-out login into its lockout page; it must come last.
     "axes.middleware.AxesMiddleware",
+    # Last, so its process_exception runs first: a Redis outage in a view is a calm 503.
+    "screening.accounts.middleware.CacheOutageMiddleware",
 ]
 
 ROOT_URLCONF = "clinic.urls"
@@ -158,7 +163,11 @@ SESSION_COOKIE_AGE = 60 * 60 * 8
 # ---------------------------------------------------------------- cache
 
 # Rate limits, login lockouts and anything else app servers must share live in the cache: Redis
-# when REDIS_URL is set, otherwise a cache in each process's memory (fine for one server only).
+# when REDIS_URL is set, otherwise Django's database cache in the app's own database (table
+# ionto_cache, made by migration 0006). Every gunicorn worker, and every app server on the same
+# PostgreSQL, then counts the same failures; a cache in each process's memory would let five
+# wrong passwords per worker through, and the file cache is not shared between servers (django-axes
+# refuses both: axes.W001). A few small queries per submit and per log-in (README "Security").
 if redis_url := os.getenv("REDIS_URL", "").strip():
     if not redis_url.startswith(("redis://", "rediss://", "unix://")):
         raise ImproperlyConfigured(
@@ -174,7 +183,16 @@ if redis_url := os.getenv("REDIS_URL", "").strip():
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ionto"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "ionto_cache",
+            "KEY_PREFIX": "ionto",
+            # Past MAX_ENTRIES Django deletes a third of the rows, lockouts included: set high, so
+            # that filling the cache with made-up user names cannot wipe a real lockout.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    }
 # Rendered template fragments ({% cache %}: the empty questionnaire) stay in each process's memory,
 # never in Redis: they are cheap to rebuild, the same on every server, and a deploy restarts the
 # processes, so no fragment outlives the code that made it. With DEBUG (`make run`) nothing is
@@ -232,6 +250,13 @@ DEEP_SITE_OUTCOME = envchoice("DEEP_SITE_OUTCOME", "needs_review", ("needs_revie
 # days after they were sent. Bounded so that a typo can neither wipe this week nor keep for ever.
 RETENTION_DAYS_RANGE = (30, 3650)
 RETENTION_DAYS = envint("RETENTION_DAYS", 730, low=RETENTION_DAYS_RANGE[0], high=RETENTION_DAYS_RANGE[1])
+# The same run blanks the client address of access-log rows after ACCESS_LOG_ADDRESS_DAYS, and
+# deletes the rows themselves after ACCESS_LOG_RETENTION_DAYS (six years: HIPAA's period for
+# keeping documentation). The address must go first.
+ACCESS_LOG_ADDRESS_DAYS = envint("ACCESS_LOG_ADDRESS_DAYS", 90, low=1, high=3650)
+ACCESS_LOG_RETENTION_DAYS = envint("ACCESS_LOG_RETENTION_DAYS", 2190, low=365, high=7300)
+if ACCESS_LOG_RETENTION_DAYS < ACCESS_LOG_ADDRESS_DAYS:
+    raise ImproperlyConfigured("ACCESS_LOG_RETENTION_DAYS must not be shorter than ACCESS_LOG_ADDRESS_DAYS")
 
 # ---------------------------------------------------------------- benchmark
 
@@ -281,11 +306,26 @@ SECURE_HSTS_SECONDS = envint(
 )
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
-# Behind a TLS-terminating proxy that sets X-Forwarded-Proto and X-Forwarded-For itself (and drops
-# what the client sent), TRUSTED_PROXY=true makes Django believe both. Never set it without such a proxy.
-TRUSTED_PROXY = envbool("TRUSTED_PROXY", "false")
-if TRUSTED_PROXY:
+# Behind TLS-terminating proxies that append to X-Forwarded-For (nginx's $proxy_add_x_forwarded_for)
+# and set X-Forwarded-Proto, TRUSTED_PROXY_HOPS is how many of them stand in front of the app: the
+# client's address is taken that many entries from the right of X-Forwarded-For (what the client
+# wrote itself, further left, is ignored), and X-Forwarded-Proto is believed. 0: no proxy, only
+# REMOTE_ADDR counts. TRUSTED_PROXY=true, the older switch, means one proxy.
+if os.getenv("TRUSTED_PROXY_HOPS", "").strip():
+    TRUSTED_PROXY_HOPS = envint("TRUSTED_PROXY_HOPS", 0, low=0, high=5)
+else:
+    TRUSTED_PROXY_HOPS = 1 if envbool("TRUSTED_PROXY", "false") else 0
+if TRUSTED_PROXY_HOPS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# No form takes a file: a file part is skipped unread and the request refused (accounts/bodies.py).
+FILE_UPLOAD_HANDLERS = ["screening.accounts.bodies.RefuseFilesUploadHandler"]
+
+# The language cookie tells nothing secret, but it is set like the others: https only, out of
+# reach of scripts, and not sent along by other sites' forms.
+LANGUAGE_COOKIE_SECURE = not DEBUG
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -330,8 +370,8 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-# Lockouts and the intake rate limit count in the default cache (see "cache" above): in
-# production every worker must share it, so set REDIS_URL.
+# Lockouts and the intake rate limit count in the default cache (see "cache" above), which every
+# worker shares: Redis with REDIS_URL, the database otherwise.
 
 # Therapist log-in: django-axes locks a username from one address after repeated failures.
 AUTHENTICATION_BACKENDS = [
@@ -349,14 +389,35 @@ AXES_CLIENT_IP_CALLABLE = "screening.accounts.clients.client_address"
 AXES_ENABLE_ADMIN = False
 # Not its "AXES: BEGIN ..." banner on every start of every command: a clean start shows only what matters.
 AXES_VERBOSE = False
-if DEBUG:
-    # One development server process: its own in-memory cache counts correctly (axes warns otherwise).
-    SILENCED_SYSTEM_CHECKS = ["axes.W001"]
 
 # A signed-in session ends after 15 idle minutes and 8 hours in all (SessionTimeoutMiddleware).
 # Patients' anonymous sessions are left alone: their note has its own one-hour limit.
 SESSION_IDLE_TIMEOUT = 15 * 60
 SESSION_ABSOLUTE_TIMEOUT = 8 * 60 * 60
+
+# Secrets at rest: authenticator keys are sealed (AES-GCM) under FIELD_ENCRYPTION_KEY, one or
+# more comma-separated keys of 32 random bytes in URL-safe base64; the first seals, each unseals
+# (screening/models/twofactor.py; rotation in README "Security"). Kept apart from
+# DJANGO_SECRET_KEY, so a leaked signing key does not open the second factor, and the other way.
+FIELD_ENCRYPTION_KEY = os.getenv("FIELD_ENCRYPTION_KEY", "").strip()
+if not FIELD_ENCRYPTION_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "Set FIELD_ENCRYPTION_KEY (required when DJANGO_DEBUG is off): it encrypts the "
+            "therapists' authenticator keys. Make one with: python -c 'import base64, secrets; "
+            "print(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())'"
+        )
+    # Development only: a key derived from the (development) secret key.
+    FIELD_ENCRYPTION_KEY = base64.urlsafe_b64encode(hashlib.sha256(SECRET_KEY.encode()).digest()).decode()
+for _field_key in FIELD_ENCRYPTION_KEY.split(","):
+    try:
+        _field_key_ok = len(base64.urlsafe_b64decode(_field_key.strip().encode())) == 32
+    except ValueError:
+        _field_key_ok = False
+    if not _field_key_ok:
+        raise ImproperlyConfigured(
+            "FIELD_ENCRYPTION_KEY must be comma-separated keys of 32 random bytes in URL-safe base64"
+        )
 
 # Two-factor log-in (django-otp: an authenticator app, and recovery codes for a lost phone).
 REQUIRE_2FA = envbool("REQUIRE_2FA", "false" if DEBUG else "true")

@@ -18,6 +18,11 @@ urlpatterns = [
     path(
         "accounts/two-factor/recovery-codes/", twofactor_views.otp_recovery_codes, name="otp-recovery-codes"
     ),
+    path(
+        "accounts/two-factor/change/<slug:change>/",
+        twofactor_views.otp_confirm_change,
+        name="otp-confirm-change",
+    ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("screening.urls")),
 ]

@@ -3,9 +3,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ChangeList
+from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
 
 from screening import services
+from screening.accounts.decorators import REVIEW_PERMISSION
 from screening.models import AccessLog, Decision, Submission
 
 
@@ -21,9 +25,25 @@ class ReadOnlyAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
+    def get_changelist_instance(self, request: HttpRequest) -> ChangeList:
+        # A filter value the list cannot use is the client's mistake: a 400, not the admin's
+        # redirect to "?e=1" (NUL bytes never get this far: accounts/bodies.py refuses them).
+        try:
+            return super().get_changelist_instance(request)
+        except IncorrectLookupParameters as exc:
+            raise BadRequest("invalid admin filter") from exc
+
+
+class PatientDataAdmin(ReadOnlyAdmin):
+    """Names, contact details, answers and notes: only therapists (the review permission) see them,
+    whatever model permissions a staff user was given, as the consent the patient read promises."""
+
+    def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return super().has_view_permission(request, obj) and request.user.has_perm(REVIEW_PERMISSION)
+
 
 @admin.register(Submission)
-class SubmissionAdmin(ReadOnlyAdmin):
+class SubmissionAdmin(PatientDataAdmin):
     list_display = ("reference", "created_at", "outcome", "rules_version", "language")
     list_filter = ("outcome", "rules_version")
     search_fields = ("reference",)
@@ -63,7 +83,7 @@ class SubmissionAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Decision)
-class DecisionAdmin(ReadOnlyAdmin):
+class DecisionAdmin(PatientDataAdmin):
     list_display = ("submission", "created_at", "choice", "automated_outcome", "therapist")
     list_filter = ("choice", "automated_outcome")
     search_fields = ("submission__reference",)

@@ -5,13 +5,14 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core.cache import cache, caches
+from django.core.cache.backends.db import DatabaseCache
 from django.shortcuts import resolve_url
 from django.test import Client
 from django.urls import NoReverseMatch
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from screening.accounts import twofactor
-from screening.models import Submission
+from screening.models import SealedTOTPDevice, Submission
 from tests.support.answers import make_answers
 from tests.support.factories import SubmissionFactory
 
@@ -28,11 +29,20 @@ def _plain_http(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_counters() -> None:
+def _fresh_counters(request: pytest.FixtureRequest) -> None:
     # Lockout and rate-limit counters live in the cache, the empty questionnaire's HTML in the
     # fragment cache: each test starts with both empty.
-    cache.clear()
     caches["template_fragments"].clear()
+    if not isinstance(caches["default"], DatabaseCache):
+        cache.clear()
+    elif request.node.get_closest_marker("django_db") or _DB_FIXTURES & set(request.fixturenames):
+        # The embedded default cache is a table of the test database: only a test that may use the
+        # database can reach it (and a test that may not cannot count anything in it either).
+        request.getfixturevalue("db")
+        cache.clear()
+
+
+_DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_setup"}
 
 
 @pytest.fixture(autouse=True)
@@ -82,9 +92,17 @@ def other_user_client(other_user: User) -> Client:
 @pytest.fixture
 def device(therapist: User) -> TOTPDevice:
     # Thea's phone, set up earlier as her authenticator app, with her ten recovery codes.
-    device = TOTPDevice.objects.create(user=therapist, name=twofactor.TOTP_DEVICE_NAME, confirmed=True)
+    device = SealedTOTPDevice.new_pending(user=therapist, name=twofactor.TOTP_DEVICE_NAME)
+    device.confirmed = True
+    device.save()
     twofactor.recovery_codes_replace(user=therapist)
     return device
+
+
+@pytest.fixture
+def recovery_codes(device: TOTPDevice, therapist: User) -> list[str]:
+    # Thea's ten recovery codes, as the page showed them once: only their digests are stored.
+    return twofactor.recovery_codes_replace(user=therapist)
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ Both are configured in the "security" section of clinic/settings.py.
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 from collections.abc import Callable
@@ -15,7 +16,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django_otp import user_has_device
@@ -23,6 +24,7 @@ from django_otp import user_has_device
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
+from screening.accounts.clients import CACHE_ERRORS
 from screening.accounts.decorators import REVIEW_PERMISSION
 
 Middleware = Callable[[HttpRequest], HttpResponse]
@@ -32,6 +34,8 @@ SESSION_SEEN_KEY = "security_seen_at"
 SESSION_SEEN_GRANULARITY = 60  # seconds
 # Why a user was logged out, when it was not the log-out button; the audit trail records it.
 LOGOUT_REASON_ATTR = "audit_logout_reason"
+
+logger = logging.getLogger(__name__)
 
 
 class SessionTimeoutMiddleware:
@@ -97,3 +101,27 @@ def needs_second_factor(user: AbstractBaseUser | AnonymousUser) -> bool:
     if not user.is_authenticated or user.is_verified():
         return False
     return user.is_staff or user.has_perm(REVIEW_PERMISSION)
+
+
+class CacheOutageMiddleware:
+    """A view that needs the shared cache while Redis is down (a log-in: the lockout counts there)
+    gets the calm 503 page, "try again in a minute", instead of a 500.
+
+    Log-ins fail closed: without the cache nobody could count failures, so none are accepted. The
+    outage is logged once per request as a warning, not as an error e-mail per request.
+    """
+
+    def __init__(self, get_response: Middleware) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, CACHE_ERRORS):
+            return None
+        logger.warning("Request refused, the shared cache is unavailable: %s", type(exception).__name__)
+        response = render(request, "503.html", status=503)
+        response["Retry-After"] = "60"
+        response._has_been_logged = True  # type: ignore[attr-defined] -- logged above, as a warning
+        return response

@@ -26,6 +26,10 @@ if TYPE_CHECKING:
     from django_otp.models import Device
 
 RECOVERY_CODES_SESSION_KEY = "otp_recovery_codes"
+# Set, to the user's id, once a current code confirmed a move to a new phone (otp_confirm_change).
+MOVE_CONFIRMED_SESSION_KEY = "otp_move_confirmed"
+# What a current code confirms on the otp_confirm_change page.
+CHANGES = ("recovery-codes", "new-phone")
 
 
 @never_cache
@@ -34,7 +38,9 @@ RECOVERY_CODES_SESSION_KEY = "otp_recovery_codes"
 @require_http_methods(["GET", "HEAD", "POST"])
 def otp_setup(request: HttpRequest) -> HttpResponse:
     next_url = _next_url(request)
-    if user_has_device(request.user):
+    # A second set-up over a working one only after a current code (otp_confirm_change, "move").
+    moving = request.session.get(MOVE_CONFIRMED_SESSION_KEY) == request.user.pk
+    if user_has_device(request.user) and not moving:
         return redirect_to_login(next_url, "otp-verify")
     device = twofactor.totp_device_pending(user=request.user)
     form = twofactor.CodeForm(request.POST if request.method == "POST" else None)
@@ -42,7 +48,9 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
         confirmed = twofactor.totp_device_confirm(user=request.user, code=form.cleaned_data["code"])
         if confirmed is not None:
             device, codes = confirmed
-            _passed(request, device, AccessLog.Action.TWO_FACTOR_ENROLLED)
+            request.session.pop(MOVE_CONFIRMED_SESSION_KEY, None)
+            action = AccessLog.Action.TWO_FACTOR_MOVED if moving else AccessLog.Action.TWO_FACTOR_ENROLLED
+            _passed(request, device, action)
             request.session[RECOVERY_CODES_SESSION_KEY] = {"codes": codes, "next": _onward(next_url)}
             return redirect("otp-recovery-codes")
         _failed(request, step="setup")
@@ -60,7 +68,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def otp_setup_qr(request: HttpRequest) -> HttpResponse:
-    if user_has_device(request.user):
+    if user_has_device(request.user) and request.session.get(MOVE_CONFIRMED_SESSION_KEY) != request.user.pk:
         raise Http404("set up already")
     device = twofactor.totp_device_pending(user=request.user)
     return HttpResponse(twofactor.qr_svg(device), content_type="image/svg+xml")
@@ -96,6 +104,36 @@ def otp_recovery_codes(request: HttpRequest) -> HttpResponse:
     if shown is None:
         return redirect(_onward(_next_url(request)))
     return render(request, "accounts/otp_recovery_codes.html", shown)
+
+
+@never_cache
+@sensitive_post_parameters("code")
+@login_required
+@require_http_methods(["GET", "POST"])
+def otp_confirm_change(request: HttpRequest, change: str) -> HttpResponse:
+    """New recovery codes, or a move to a new phone: either only after a current code."""
+    if change not in CHANGES:
+        raise Http404("no such change")
+    if not user_has_device(request.user):
+        return redirect_to_login(request.get_full_path(), "otp-setup")
+    if not request.user.is_verified():
+        return redirect_to_login(request.get_full_path(), "otp-verify")
+    form = twofactor.CodeForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        device = twofactor.second_factor_check(user=request.user, code=form.cleaned_data["code"])
+        if device is not None and change == "recovery-codes":
+            codes = twofactor.recovery_codes_replace(user=request.user)
+            services.account_event_record(
+                action=AccessLog.Action.RECOVERY_CODES_REPLACED, request=request, user=request.user
+            )
+            request.session[RECOVERY_CODES_SESSION_KEY] = {"codes": codes, "next": _onward("")}
+            return redirect("otp-recovery-codes")
+        if device is not None:
+            request.session[MOVE_CONFIRMED_SESSION_KEY] = request.user.pk
+            return redirect("otp-setup")
+        _failed(request, step=change)
+        form.add_error("code", _wrong_code())
+    return render(request, "accounts/otp_confirm_change.html", {"form": form, "change": change})
 
 
 def _passed(request: HttpRequest, device: Device, action: AccessLog.Action) -> None:

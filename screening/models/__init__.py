@@ -8,6 +8,12 @@ from screening.models.audit import AccessLog
 from screening.models.decision import OVERRIDES, Decision, DecisionChoice, is_override
 from screening.models.submission import Outcome, Submission, SubmissionQuerySet
 from screening.models.tally import SubmissionTally
+from screening.models.twofactor import (
+    SealedTOTPDevice,
+    SecretUnreadable,
+    recovery_code_digest,
+    recovery_code_digests,
+)
 from screening.references import as_reference, new_reference
 
 __all__ = [
@@ -19,10 +25,14 @@ __all__ = [
     "Decision",
     "DecisionChoice",
     "Outcome",
+    "SealedTOTPDevice",
+    "SecretUnreadable",
     "Submission",
     "SubmissionQuerySet",
     "SubmissionTally",
     "as_reference",
     "is_override",
     "new_reference",
+    "recovery_code_digest",
+    "recovery_code_digests",
 ]

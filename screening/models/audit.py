@@ -26,6 +26,8 @@ class AccessLog(AppendOnlyModel):
         TWO_FACTOR_OK = "two_factor_ok", _("Second step passed")
         TWO_FACTOR_FAILED = "two_factor_failed", _("Second step failed")
         TWO_FACTOR_ENROLLED = "two_factor_enrolled", _("Authenticator app set up")
+        TWO_FACTOR_MOVED = "two_factor_moved", _("Authenticator app moved to a new phone")
+        RECOVERY_CODES_REPLACED = "recovery_codes_replaced", _("Recovery codes replaced")
 
     at = models.DateTimeField(default=timezone.now, editable=False)
     # Null for actions without an account (a failed login, a management command).

@@ -9,28 +9,39 @@ from __future__ import annotations
 from screening.services.audit import ADDRESS_ACTIONS, access_log_record, account_event_record
 from screening.services.decisions import DecisionConflict, decision_record
 from screening.services.reassess import Reassessment, submissions_reassess
-from screening.services.retention import PURGE_USERNAME, Purge, submission_erase, submissions_purge
+from screening.services.retention import (
+    PURGE_USERNAME,
+    AccessLogTrim,
+    Purge,
+    access_log_trim,
+    submission_erase,
+    submissions_purge,
+)
 from screening.services.submissions import (
     Contact,
     rules_config,
     submission_build,
     submission_create,
+    submission_create_or_replay,
     submissions_bulk_create,
 )
 
 __all__ = [
     "ADDRESS_ACTIONS",
     "PURGE_USERNAME",
+    "AccessLogTrim",
     "Contact",
     "DecisionConflict",
     "Purge",
     "Reassessment",
     "access_log_record",
+    "access_log_trim",
     "account_event_record",
     "decision_record",
     "rules_config",
     "submission_build",
     "submission_create",
+    "submission_create_or_replay",
     "submission_erase",
     "submissions_bulk_create",
     "submissions_purge",

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from screening.models import AccessLog, Decision, Submission
 from screening.services import audit, tallies
@@ -91,3 +93,32 @@ def _submissions_delete(pks: list[int]) -> tuple[int, int]:
     _total, by_model = Submission.objects.filter(pk__in=pks).delete()
     tallies.tally_add({key: -n for key, n in tally.items()})
     return by_model.get(Submission._meta.label, 0), decisions
+
+
+@dataclass(frozen=True)
+class AccessLogTrim:
+    """What trimming the access log blanked and deleted, or with dry_run would."""
+
+    addresses_blanked: int
+    rows_deleted: int
+
+
+@transaction.atomic
+def access_log_trim(*, now: datetime | None = None, dry_run: bool = False) -> AccessLogTrim:
+    """Blanks client addresses older than ACCESS_LOG_ADDRESS_DAYS and deletes rows older than
+    ACCESS_LOG_RETENTION_DAYS (six years, the HIPAA documentation period).
+
+    The access log is append-only: this, like _submissions_delete() for decisions, is the one
+    place that changes it, explicitly, through the base manager. An address is what tells an
+    attack from a typo for a while; after that it is personal data kept for nothing.
+    """
+    now = now or timezone.now()
+    rows = AccessLog._base_manager.all()
+    addresses = rows.filter(
+        at__lt=now - timedelta(days=settings.ACCESS_LOG_ADDRESS_DAYS), client_address__isnull=False
+    )
+    old = rows.filter(at__lt=now - timedelta(days=settings.ACCESS_LOG_RETENTION_DAYS))
+    if dry_run:
+        return AccessLogTrim(addresses.count(), old.count())
+    deleted, _by_model = old.delete()
+    return AccessLogTrim(addresses.update(client_address=None), deleted)

@@ -71,8 +71,25 @@ def submission_create(
     form_token: uuid.UUID | None = None,
 ) -> Submission:
     """The stored, complete submission; sending the same form twice returns the first one."""
+    return submission_create_or_replay(
+        answers=answers, contact=contact, language=language, form_token=form_token
+    )[0]
+
+
+def submission_create_or_replay(
+    *,
+    answers: Mapping[str, object],
+    contact: Contact,
+    language: str = "en",
+    form_token: uuid.UUID | None = None,
+) -> tuple[Submission, bool]:
+    """The stored submission and True, or the one stored earlier with this form token and False.
+
+    The caller decides whether the sender may see an earlier one (a double click may, another
+    browser replaying the token may not).
+    """
     if form_token and (earlier := Submission.objects.filter(form_token=form_token).first()):
-        return earlier
+        return earlier, False
     submission = submission_build(answers=answers, contact=contact, language=language, form_token=form_token)
     # Uniqueness and the check constraints are left to the database, which enforces them on the
     # INSERT: checking first costs a query each, and the uniqueness check races with a concurrent
@@ -81,14 +98,14 @@ def submission_create(
     for _attempt in range(2):
         try:
             _submission_insert(submission)
-            return submission
+            return submission, True
         except IntegrityError:
             # Two sends of one form raced past the check above: the other one was stored.
             if form_token and (earlier := Submission.objects.filter(form_token=form_token).first()):
-                return earlier
+                return earlier, False
             submission.reference = new_reference()  # else the rare clash of two random references
     _submission_insert(submission)
-    return submission
+    return submission, True
 
 
 @transaction.atomic

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from screening import services
 from screening.accounts import clients
 from screening.clinical import reasons
-from screening.forms.intake import IntakeForm, new_form_token
+from screening.forms.intake import TOKEN_MAX_AGE, IntakeForm, new_form_token
 from screening.models import Submission
 from screening.views import errors
 
@@ -55,7 +55,12 @@ def intake(request: HttpRequest) -> HttpResponse:
                 _submit(request, form)
             except (OperationalError, InterfaceError) as exc:
                 return errors.intake_unavailable(request, form, exc)
-            return redirect("screening:result")
+            except clients.ReplayedFormToken:
+                # Another browser's used token: its answers come back with a fresh token, never that note.
+                token_used = ValidationError(form.error_messages["token_invalid"], code="token_invalid")
+                form.add_error("form_token", token_used)
+            else:
+                return redirect("screening:result")
         if form.has_error("form_token"):
             form.data = form.data.copy()
             form.data["form_token"] = new_form_token()
@@ -70,12 +75,14 @@ def _submit(request: HttpRequest, form: IntakeForm) -> None:
     # The submission and the session that lets this browser read its note are stored together
     # or not at all.
     with transaction.atomic():
-        submission = services.submission_create(
+        submission, created = services.submission_create_or_replay(
             answers=form.to_answers(),
             contact=form.contact(),
             language=get_language() or "en",
             form_token=form.token_uuid(),
         )
+        if not clients.form_token_claim(request, form.token_uuid(), created=created, timeout=TOKEN_MAX_AGE):
+            raise clients.ReplayedFormToken
         request.session[RESULT_SESSION_KEY] = {"code": str(submission.code), "at": timezone.now().isoformat()}
         request.session.cycle_key()
 

@@ -8,11 +8,10 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
-from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from screening.accounts import middleware as security
-from screening.models import AccessLog
+from screening.models import AccessLog, SealedTOTPDevice
 from tests.support.accounts import ADDRESS, current_code, log_in, shift_session
 
 pytestmark = pytest.mark.django_db
@@ -128,9 +127,9 @@ def test_passing_the_second_step_with_the_app_is_recorded(
 
 
 def test_passing_the_second_step_with_a_recovery_code_says_so(
-    therapist_client: Client, device: TOTPDevice
+    therapist_client: Client, device: TOTPDevice, recovery_codes: list[str]
 ) -> None:
-    code = StaticToken.objects.first().token
+    code = recovery_codes[0]
     therapist_client.post(reverse("otp-verify"), {"code": code})
     [entry] = rows(Action.TWO_FACTOR_OK)
     assert entry.detail == "device=recovery-code"
@@ -154,8 +153,8 @@ def test_setting_up_the_app_is_recorded_and_a_wrong_first_code_too(
     therapist_client.get(setup)
     therapist_client.post(setup, {"code": "000000"})
     # django-otp makes the next try after a wrong code wait a second; the test does not.
-    TOTPDevice.objects.filter(user=therapist).update(throttling_failure_timestamp=None)
-    device = TOTPDevice.objects.get(user=therapist)
+    SealedTOTPDevice.objects.filter(user=therapist).update(throttling_failure_timestamp=None)
+    device = SealedTOTPDevice.objects.get(user=therapist)
     therapist_client.post(setup, {"code": current_code(device)})
     assert [(e.action, e.detail) for e in rows(Action.TWO_FACTOR_FAILED, Action.TWO_FACTOR_ENROLLED)] == [
         (Action.TWO_FACTOR_FAILED, "step=setup"),

@@ -14,6 +14,7 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from screening.accounts import twofactor
+from screening.models import SealedTOTPDevice, recovery_code_digest
 from tests.support.accounts import current_code
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +51,7 @@ def test_set_up_page_shows_the_secret_the_uri_and_a_qr_code(
 ) -> None:
     response = therapist_client.get(f"{SETUP}?next={REVIEW}")
     html = response.content.decode()
-    device = TOTPDevice.objects.get(user=therapist, confirmed=False)
+    device = SealedTOTPDevice.objects.get(user=therapist, confirmed=False)
     assert twofactor.secret_text(device) in html
     assert "otpauth://totp/" in html
     assert "no-store" in response["Cache-Control"]
@@ -66,13 +67,16 @@ def test_confirming_with_a_code_shows_ten_recovery_codes_once(
     therapist_client: Client, therapist: User, settings: Any
 ) -> None:
     therapist_client.get(SETUP)
-    device = TOTPDevice.objects.get(user=therapist)
+    device = SealedTOTPDevice.objects.get(user=therapist)
     response = therapist_client.post(SETUP, {"code": current_code(device), "next": REVIEW})
     assert response["Location"] == CODES
     page = therapist_client.get(CODES).content.decode()
     codes = re.findall(r"<li>([a-z2-7]{8})</li>", page)
     assert len(codes) == 10
-    assert sorted(codes) == sorted(StaticToken.objects.values_list("token", flat=True))
+    # Only the codes' digests are stored, never a code itself.
+    stored = sorted(StaticToken.objects.values_list("token", flat=True))
+    assert sorted(recovery_code_digest(c) for c in codes) == stored
+    assert not set(codes) & set(stored)
     assert f'href="{REVIEW}"' in page
     assert therapist_client.get(CODES)["Location"] == resolve_url(settings.LOGIN_REDIRECT_URL)  # never again
     device.refresh_from_db()
@@ -86,7 +90,7 @@ def test_a_wrong_code_confirms_nothing(therapist_client: Client, therapist: User
     response = therapist_client.post(SETUP, {"code": "000000"})
     assert response.status_code == 200
     assert [e.code for e in response.context["form"].errors.as_data()["code"]] == ["wrong_code"]
-    assert not TOTPDevice.objects.filter(user=therapist, confirmed=True).exists()
+    assert not SealedTOTPDevice.objects.filter(user=therapist, confirmed=True).exists()
     assert not StaticToken.objects.exists()
     assert gated(therapist_client.get(REVIEW))
 
@@ -100,7 +104,7 @@ def test_therapist_with_a_device_must_enter_a_code(therapist_client: Client, dev
     assert wrong.status_code == 200
     assert gated(therapist_client.get(REVIEW))
     # django-otp makes each retry after a wrong code wait a little longer, starting at one second.
-    TOTPDevice.objects.filter(pk=device.pk).update(
+    SealedTOTPDevice.objects.filter(pk=device.pk).update(
         throttling_failure_timestamp=None, throttling_failure_count=0
     )
     right = therapist_client.post(VERIFY, {"code": current_code(device), "next": REVIEW})
@@ -118,8 +122,10 @@ def test_an_app_code_works_only_once(therapist_client: Client, device: TOTPDevic
 
 
 @pytest.mark.usefixtures("require_2fa")
-def test_a_recovery_code_works_once(therapist_client: Client, device: TOTPDevice, therapist: User) -> None:
-    code = StaticToken.objects.first().token
+def test_a_recovery_code_works_once(
+    therapist_client: Client, device: TOTPDevice, therapist: User, recovery_codes: list[str]
+) -> None:
+    code = recovery_codes[0]
     response = therapist_client.post(VERIFY, {"code": f" {code[:4]}-{code[4:].upper()} ", "next": REVIEW})
     assert response["Location"] == REVIEW
     assert StaticToken.objects.count() == 9

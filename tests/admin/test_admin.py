@@ -63,3 +63,30 @@ def test_admin_lists_account_events_and_filters_them_by_action(admin_client: Cli
     assert [(e.username, e.client_address) for e in failed.context["cl"].result_list] == [
         ("thea", "198.51.100.4")
     ]
+
+
+def test_only_therapists_see_patients_in_the_admin_whatever_their_model_permissions(
+    therapist: User,
+) -> None:
+    from django.contrib.auth.models import Permission
+
+    submission = SubmissionFactory(first_name="Marisol", phone="(555) 010-7777")
+    clerk = User.objects.create_user("oscar", password="correct-horse-battery", is_staff=True)
+    clerk.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_submission", "view_decision", "view_accesslog"])
+    )
+    staff = Client()
+    staff.force_login(clerk)
+    change = reverse("admin:screening_submission_change", args=[submission.pk])
+    assert staff.get(reverse("admin:screening_submission_changelist")).status_code == 403
+    assert staff.get(change).status_code == 403
+    assert staff.get(reverse("admin:screening_decision_changelist")).status_code == 403
+    assert "Marisol" not in staff.get(reverse("admin:index")).content.decode()
+    assert staff.get(reverse("admin:screening_accesslog_changelist")).status_code == 200
+
+    therapist.is_staff = True
+    therapist.save()
+    therapist.user_permissions.add(Permission.objects.get(codename="view_submission"))
+    reviewer = Client()
+    reviewer.force_login(therapist)
+    assert "(555) 010-7777" in reviewer.get(change).content.decode()

@@ -16,13 +16,14 @@ from playwright.sync_api import expect
 
 from screening import services
 from screening.accounts import twofactor
+from screening.models import SealedTOTPDevice
 from tests.support.answers import make_answers
 from tests.support.factories import SubmissionFactory
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
 
-    from screening.models import Submission
+    from screening.models import SealedTOTPDevice, Submission
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,9 @@ def log_in(page: Page, user: User, base_url: str) -> None:
 
 def with_authenticator_app(user: User) -> TOTPDevice:
     """The user's phone, set up earlier, and their recovery codes."""
-    device = TOTPDevice.objects.create(user=user, name=twofactor.TOTP_DEVICE_NAME, confirmed=True)
+    device = SealedTOTPDevice.new_pending(user=user, name=twofactor.TOTP_DEVICE_NAME)
+    device.confirmed = True
+    device.save()
     twofactor.recovery_codes_replace(user=user)
     return device
 

@@ -16,6 +16,8 @@ from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 
+from tests.support.servers import shared_database_url
+
 SETTINGS_FILE = Path(settings.BASE_DIR) / "clinic" / "settings.py"
 DEPLOY_VARIABLES = (
     "DATABASE_URL",
@@ -91,9 +93,10 @@ def test_redis_url_switches_the_cache_to_djangos_redis_backend(monkeypatch: pyte
     assert cache_settings["LOCATION"] == "redis://127.0.0.1:6379/2"
 
 
-def test_without_redis_url_each_process_has_its_own_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_without_redis_url_every_worker_shares_the_database_cache(monkeypatch: pytest.MonkeyPatch) -> None:
     cache_settings = settings_with(monkeypatch)["CACHES"]["default"]
-    assert cache_settings["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
+    assert cache_settings["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
+    assert cache_settings["LOCATION"] == "ionto_cache"
 
 
 def test_rendered_fragments_stay_in_each_process_even_with_redis_and_are_not_kept_with_debug(
@@ -110,8 +113,10 @@ def test_the_bench_view_is_routed_only_when_asked_for(monkeypatch: pytest.Monkey
     assert settings_with(monkeypatch, BENCH_FLOOR_VIEW="true")["ROOT_URLCONF"] == "bench.urls"
 
 
-def test_the_cache_is_shared_with_another_app_server_exactly_when_redis_url_is_set() -> None:
-    # CI's PostgreSQL run sets REDIS_URL (the Redis on 127.0.0.1:6379); the SQLite run does not.
+@pytest.mark.django_db(transaction=True)
+def test_the_cache_is_shared_with_another_app_server_with_or_without_redis() -> None:
+    # CI's PostgreSQL run sets REDIS_URL (the Redis on 127.0.0.1:6379); the SQLite run uses the
+    # database cache in the test database, which another process reaches through DATABASE_URL.
     key, value = f"shared-{uuid.uuid4()}", "seen by every app server"
     cache.set(key, value, 60)
     try:
@@ -122,7 +127,11 @@ def test_the_cache_is_shared_with_another_app_server_exactly_when_redis_url_is_s
                 f"import django; django.setup(); from django.core.cache import cache; "
                 f"print(cache.get({key!r}))",
             ],
-            env={**os.environ, "DJANGO_SETTINGS_MODULE": "clinic.settings"},
+            env={
+                **os.environ,
+                "DJANGO_SETTINGS_MODULE": "clinic.settings",
+                "DATABASE_URL": shared_database_url(),
+            },
             cwd=settings.BASE_DIR,
             capture_output=True,
             text=True,
@@ -130,8 +139,7 @@ def test_the_cache_is_shared_with_another_app_server_exactly_when_redis_url_is_s
         ).stdout.strip()
     finally:
         cache.delete(key)
-    uses_redis = bool(os.getenv("REDIS_URL"))
-    assert other_server == (value if uses_redis else "None")
+    assert other_server == value
 
 
 @pytest.mark.django_db

@@ -15,6 +15,7 @@ from __future__ import annotations
 import http.client
 import os
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -87,14 +88,19 @@ class Response:
 class Browser:
     """One visitor: their cookies, and requests to http://host:port."""
 
-    def __init__(self, host: str, port: int, *, timeout: float = 60) -> None:
-        self.host, self.port, self.timeout = host, port, timeout
+    def __init__(
+        self, host: str, port: int, *, timeout: float = 60, tls: ssl.SSLContext | None = None
+    ) -> None:
+        self.host, self.port, self.timeout, self.tls = host, port, timeout, tls
         self.cookies: dict[str, str] = {}
 
     def request(
         self, method: str, path: str, body: bytes | None = None, headers: Mapping[str, str] | None = None
     ) -> Response:
-        conn = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
+        if self.tls is None:
+            conn = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
+        else:  # through the TLS proxy itself (tests/live/test_proxy.py)
+            conn = http.client.HTTPSConnection(self.host, self.port, timeout=self.timeout, context=self.tls)
         try:
             sent = {"X-Forwarded-Proto": "https", **(headers or {})}
             if method == "POST":

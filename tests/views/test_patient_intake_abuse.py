@@ -78,7 +78,7 @@ def test_a_forged_forwarded_for_header_does_not_escape_the_limit(client: Client)
 def test_behind_a_trusted_proxy_each_forwarded_client_has_its_own_limit(
     client: Client, settings: Any
 ) -> None:
-    settings.TRUSTED_PROXY = True
+    settings.TRUSTED_PROXY_HOPS = 1
     for _ in range(4):
         client.post(INTAKE, form_data(consent=None), HTTP_X_FORWARDED_FOR="198.51.100.1")
     assert client.post(INTAKE, form_data(), HTTP_X_FORWARDED_FOR="198.51.100.2").status_code == 302

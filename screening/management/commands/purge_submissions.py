@@ -13,7 +13,8 @@ from screening import services
 class Command(BaseCommand):
     help = (
         "Deletes submissions sent more than RETENTION_DAYS ago, with their decisions, and records the "
-        "purge (counts and cutoff only) in the access log. Safe to run daily."
+        "purge (counts and cutoff only) in the access log; blanks access-log addresses older than "
+        "ACCESS_LOG_ADDRESS_DAYS and deletes rows older than ACCESS_LOG_RETENTION_DAYS. Safe to run daily."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -43,3 +44,11 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"Purged {counts}; recorded in the access log."))
         else:
             self.stdout.write(f"Nothing to purge: no submission was {before}.")
+        # The access log's own retention, on the same daily run (settings "retention").
+        trim = services.access_log_trim(dry_run=dry_run)
+        self.stdout.write(
+            f"Access log: {'would blank' if dry_run else 'blanked'} {trim.addresses_blanked} client "
+            f"addresses older than {settings.ACCESS_LOG_ADDRESS_DAYS} days, "
+            f"{'would delete' if dry_run else 'deleted'} {trim.rows_deleted} rows older than "
+            f"{settings.ACCESS_LOG_RETENTION_DAYS} days."
+        )

@@ -41,7 +41,7 @@ def drop_trigram_index(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("screening", "0005_submission_tally"),
+        ("screening", "0008_audit_two_factor_changes"),
     ]
 
     operations = [
