@@ -18,6 +18,7 @@ from django.conf.locale import LANG_INFO
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import to_language
 
+from clinic import policies
 from clinic.env import envbool, envchoice, envint
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -332,43 +333,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-PERMISSIONS_POLICY = {
-    feature: []
-    for feature in (
-        "accelerometer",
-        "autoplay",
-        "camera",
-        "display-capture",
-        "geolocation",
-        "gyroscope",
-        "magnetometer",
-        "microphone",
-        "midi",
-        "payment",
-        "publickey-credentials-get",
-        "screen-wake-lock",
-        "usb",
-        "xr-spatial-tracking",
-    )
-}
-
-# Content-Security-Policy (django-csp 4): our own files only, nothing inline, no other origin.
-# data: images only because Bootstrap draws its check marks and select arrows as data: SVGs.
-CONTENT_SECURITY_POLICY = {
-    "DIRECTIVES": {
-        "default-src": ["'none'"],
-        "script-src": ["'self'"],
-        "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
-        "font-src": ["'self'"],
-        "connect-src": ["'self'"],
-        "manifest-src": ["'self'"],
-        "form-action": ["'self'"],
-        "frame-ancestors": ["'none'"],
-        "base-uri": ["'none'"],
-        "object-src": ["'none'"],
-    },
-}
+# Permissions-Policy and Content-Security-Policy: fixed tables, in clinic/policies.py.
+PERMISSIONS_POLICY, CONTENT_SECURITY_POLICY = policies.PERMISSIONS_POLICY, policies.CONTENT_SECURITY_POLICY
 
 # Lockouts and the intake rate limit count in the default cache (see "cache" above), which every
 # worker shares: Redis with REDIS_URL, the database otherwise.
