@@ -7,6 +7,18 @@ and `grep submission_` find every write wherever it lives.
 from __future__ import annotations
 
 from screening.services.audit import ADDRESS_ACTIONS, access_log_record, account_event_record
+from screening.services.courses import (
+    adverse_event_record,
+    amendment_add,
+    check_in_link_create,
+    check_in_link_find,
+    check_in_record,
+    course_close,
+    course_open,
+    course_state,
+    physician_consult_record,
+    session_note_save,
+)
 from screening.services.decisions import DecisionConflict, decision_record
 from screening.services.reassess import Reassessment, submissions_reassess
 from screening.services.retention import PURGE_USERNAME, Purge, submission_erase, submissions_purge
@@ -27,8 +39,18 @@ __all__ = [
     "Reassessment",
     "access_log_record",
     "account_event_record",
+    "adverse_event_record",
+    "amendment_add",
+    "check_in_link_create",
+    "check_in_link_find",
+    "check_in_record",
+    "course_close",
+    "course_open",
+    "course_state",
     "decision_record",
+    "physician_consult_record",
     "rules_config",
+    "session_note_save",
     "submission_build",
     "submission_create",
     "submission_erase",

@@ -19,7 +19,7 @@ from screening.clinical.reasons import Outcome
 from screening.clinical.session_reasons import SESSION_REASONS
 from screening.clinical.session_rules import CHECKIN_QUESTIONS, CourseState, SessionOutcome
 from tests.support.answers import CLEAR_ANSWERS, make_answers
-from tests.support.courses import CLEAR_CHECKIN, make_checkin
+from tests.support.checkins import CLEAR_CHECKIN, make_checkin
 
 GO, CLEAR, STOP = SessionOutcome.GO, SessionOutcome.CLEAR_FIRST, SessionOutcome.DO_NOT_TREAT
 TODAY = date(2026, 12, 1)
