@@ -323,6 +323,11 @@ class Amendment(AppendOnlyModel):
         return f"amendment {self.created_at:%Y-%m-%d %H:%M}"
 
 
+# The kinds that always suspend the course. Values, not members: a TextChoices member hashes by its
+# name, so `"blister" in {Kind.BLISTER}` would be False.
+_SUSPENDING = frozenset({"burn_1", "burn_2", "burn_3", "blister"})
+
+
 class AdverseEvent(models.Model):
     """A skin reaction or other harm (§4); a burn or blister suspends the course until a consult."""
 
@@ -336,7 +341,7 @@ class AdverseEvent(models.Model):
         FAINTNESS = "faintness", _("Faintness")
         OTHER = "other", _("Other")
 
-    SUSPENDING = frozenset({Kind.BURN_1, Kind.BURN_2, Kind.BURN_3, Kind.BLISTER})
+    SUSPENDING = _SUSPENDING
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="adverse_events")
@@ -364,7 +369,7 @@ class AdverseEvent(models.Model):
         ordering = ["-recorded_at", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(kind__in=["burn_1", "burn_2", "burn_3", "blister"], suspends=False),
+                condition=~Q(kind__in=sorted(_SUSPENDING), suspends=False),
                 name="adverse_burn_or_blister_suspends",
             ),
         ]

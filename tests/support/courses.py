@@ -103,3 +103,20 @@ def signed_session(
     return services.session_note_save(
         check_in=check_in, clinician=therapist, fields=note_fields(**note), sign=True
     )
+
+
+def as_post(fields: dict[str, Any]) -> dict[str, Any]:
+    """Form data as a browser sends it: dates, local date-times and check boxes as text; False left out."""
+    data: dict[str, Any] = {}
+    for name, value in fields.items():
+        if value is False or value is None:
+            continue
+        if isinstance(value, datetime):
+            data[name] = timezone.localtime(value).strftime("%Y-%m-%dT%H:%M")
+        elif isinstance(value, date):
+            data[name] = value.isoformat()
+        elif value is True:
+            data[name] = "on"
+        else:
+            data[name] = value if isinstance(value, list) else str(value)
+    return data
