@@ -129,4 +129,4 @@ def test_none_with_another_answer_is_refused(client: Client, code: str) -> None:
 def test_the_check_in_reads_in_spanish(client: Client, code: str) -> None:
     client.get(reverse("screening:check-in-link", args=[code]))
     page = client.get(ANSWER, headers={"accept-language": "es"}).content.decode()
-    assert "¿Tiene la piel" in page or "tratamiento" in page
+    assert "¿Tiene hoy la piel donde van los parches" in page and "No lo sé" in page
