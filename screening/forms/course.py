@@ -183,7 +183,16 @@ class SessionNoteForm(forms.ModelForm):
         return cleaned
 
     def sections(self) -> list[tuple[str, list[forms.BoundField]]]:
-        return [(title, [self[name] for name in names]) for title, names in NOTE_SECTIONS]
+        return [
+            (title, [self[name] for name in names if name in self.fields]) for title, names in NOTE_SECTIONS
+        ]
+
+    def ask_only_what_applies(self, *, needs_clearance: bool, beyond_plan: bool) -> None:
+        """Drops the clearance and beyond-plan notes where the session needs neither."""
+        if not needs_clearance:
+            del self.fields["clearance_note"]
+        if not beyond_plan:
+            del self.fields["beyond_plan_note"]
 
     def add_service_errors(self, error: ValidationError) -> None:
         """The service's refusal, each message beside its field (or above the form)."""

@@ -193,8 +193,11 @@ def course_session(request: TherapistRequest, code: uuid.UUID) -> HttpResponse:
     note = SessionNote.objects.filter(check_in=check_in).first()
     if note and note.is_signed:
         return redirect("screening:course-note", note.code)
-    initial = {"planned_dose": course.planned_dose, "session_date": None}
-    form = SessionNoteForm(request.POST or None, instance=note, initial=initial)
+    form = SessionNoteForm(request.POST or None, instance=note, initial={"planned_dose": course.planned_dose})
+    form.ask_only_what_applies(
+        needs_clearance=check_in.outcome == CheckInOutcome.CLEAR_FIRST,
+        beyond_plan=check_in.session_number > course.planned_sessions,
+    )
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in form.fields}
         try:
