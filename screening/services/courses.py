@@ -64,7 +64,12 @@ def _log(user: AbstractBaseUser | None, action: AccessLog.Action, course: Course
 @transaction.atomic
 def course_open(*, submission: Submission, therapist: AbstractBaseUser, fields: Mapping[str, Any]) -> Course:
     """The stored open course; ValidationError unless the latest decision is "suitable — book"."""
-    latest = Submission.objects.select_for_update().select_related("latest_decision").get(pk=submission.pk)
+    # of=self: PostgreSQL locks no row on the nullable side of the join to the decision.
+    latest = (
+        Submission.objects.select_for_update(of=("self",))
+        .select_related("latest_decision")
+        .get(pk=submission.pk)
+    )
     if latest.latest_decision is None or latest.latest_decision.choice != DecisionChoice.SUITABLE:
         raise ValidationError("Only a submission booked as suitable can start a course.", code="not_booked")
     course = Course(
