@@ -21,6 +21,7 @@ urlpatterns = [
 # The treatment course (issue 13): therapists' pages, then the patient's own check-in.
 urlpatterns += [
     path("courses/", course.course_list, name="course-list"),
+    path("courses/sessions.csv", course.course_sessions_export, name="course-sessions-export"),
     path("review/<uuid:code>/course/new/", course.course_open, name="course-open"),
     path("courses/<uuid:code>/", course.course_detail, name="course-detail"),
     path("courses/<uuid:code>/check-in/", course.course_check_in, name="course-check-in"),
@@ -33,5 +34,5 @@ urlpatterns += [
     path("check-in/", course_patient.check_in_start, name="check-in-start"),
     path("check-in/answers/", course_patient.check_in_answer, name="check-in-answer"),
     path("check-in/done/", course_patient.check_in_done, name="check-in-done"),
-    path("check-in/<str:token>/", course_patient.check_in_start, name="check-in-link"),
+    path("check-in/<str:link_code>/", course_patient.check_in_start, name="check-in-link"),
 ]

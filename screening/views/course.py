@@ -10,8 +10,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpResponse
+from django.db.models import Count
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -19,6 +21,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from screening import services
 from screening.accounts.decorators import TherapistRequest, therapist_required
 from screening.clinical.session_rules import session_reason_for
+from screening.exports import csv as csv_export
+from screening.exports import sessions_csv
 from screening.forms.course import (
     AdverseEventForm,
     AmendmentForm,
@@ -56,6 +60,24 @@ def course_list(request: TherapistRequest) -> HttpResponse:
         user=request.user, action=AccessLog.Action.VIEW, detail=f"courses rows={len(courses)}"
     )
     return render(request, "screening/course/list.html", {"courses": courses})
+
+
+@therapist_required
+@require_GET
+def course_sessions_export(request: TherapistRequest) -> StreamingHttpResponse:
+    notes = (
+        SessionNote.objects.filter(signed_at__isnull=False)
+        .select_related("course__submission", "check_in", "clinician")
+        .annotate(amendment_count=Count("amendments"))
+        .order_by("course__opened_at", "course_id", "session_number")
+    )
+    services.access_log_record(
+        user=request.user, action=AccessLog.Action.EXPORT, detail=f"sessions rows={notes.count()}"
+    )
+    rows = sessions_csv.session_rows(notes.iterator(chunk_size=1000))
+    response = StreamingHttpResponse(csv_export.csv_chunks(rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="sessions-{timezone.localdate():%Y-%m-%d}.csv"'
+    return response
 
 
 @therapist_required

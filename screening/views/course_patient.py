@@ -25,17 +25,17 @@ DONE_SESSION_KEY = "check_in_done"
 
 @never_cache
 @sensitive_post_parameters()
-@sensitive_variables("token")
+@sensitive_variables("link_code")
 @require_http_methods(["GET", "POST"])
-def check_in_start(request: HttpRequest, token: str = "") -> HttpResponse:
+def check_in_start(request: HttpRequest, link_code: str | None = None) -> HttpResponse:
     form = CheckInCodeForm(request.POST or None)
-    if token or (request.method == "POST" and form.is_valid()):
-        link = services.check_in_link_find(token or form.cleaned_data["code"])
+    if link_code or (request.method == "POST" and form.is_valid()):
+        link = services.check_in_link_find(link_code or form.cleaned_data["code"])
         if link is not None:
             request.session[LINK_SESSION_KEY] = link.pk
             request.session.pop(DONE_SESSION_KEY, None)
             return redirect("screening:check-in-answer")
-        if token:
+        if link_code:
             return render(request, "screening/course/patient_gone.html", status=410)
         form.add_error("code", ValidationError(CheckInCodeForm.error_messages["unknown"], code="unknown"))
     return render(

@@ -4,6 +4,7 @@ size: axe-core (WCAG 2.2 AA) and the checks beyond it; then the whole course, as
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -256,3 +257,29 @@ def test_a_course_from_booking_to_a_blister_that_blocks_it(
     screenshot(page, "course-suspended")
     page.goto("/courses/")
     expect(page.locator("table.courses")).to_contain_text("Suspended: physician consult needed")
+
+
+# The smallest computed font size of any visible element with its own text, in CSS pixels.
+_SMALLEST_TEXT = """() => Math.min(...[...document.querySelectorAll('main *')]
+  .filter(e => e.offsetParent !== null && [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()))
+  .map(e => parseFloat(getComputedStyle(e).fontSize)))"""
+
+
+@pytest.mark.parametrize("paper", ["Letter", "A4"])
+def test_the_printed_session_note_is_one_page_with_no_text_under_10_pt(
+    new_page: Callable[..., Page], therapist: User, live_server: LiveServer, paper: str, tmp_path: Path
+) -> None:
+    course = open_course(therapist)
+    note = signed_session(therapist, course, override_note="", interruptions="Paused 30 s: pad lifting")
+    services.amendment_add(note=note, author=therapist, reason="Wrong lot", text="Electrode lot L2026-119")
+    page = new_page("desktop")
+    log_in(page, therapist, live_server.url)
+    page.goto(f"/courses/notes/{note.code}/")
+    page.emulate_media(media="print")
+    assert page.evaluate(_SMALLEST_TEXT) >= 13.33  # 10 pt is 13.33 CSS px
+    expect(page.locator("main")).to_contain_text("Signature")
+    expect(page.locator("main")).to_contain_text("97033-GP × 1")
+    pdf = page.pdf(format=paper, print_background=False)
+    (tmp_path / "note.pdf").write_bytes(pdf)
+    assert pdf.startswith(b"%PDF")
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1
