@@ -138,6 +138,7 @@ class Course(models.Model):
             models.CheckConstraint(
                 condition=Q(planned_dose__lte=models.F("electrode_max_dose")),
                 name="course_dose_within_electrode",
+                violation_error_message=_("The dose per session must not be above the electrode's maximum."),
             ),
         ]
 

@@ -267,3 +267,13 @@ def test_the_course_page_reads_a_full_course_in_few_queries(
     with django_assert_max_num_queries(17):
         response = therapist_client.get(reverse("screening:course-detail", args=[course.code]))
     assert response.status_code == 200
+
+
+def test_a_planned_dose_above_the_electrode_maximum_is_refused_in_plain_words(
+    therapist_client: Client, therapist: User
+) -> None:
+    submission = booked_submission(therapist)
+    data = as_post(course_fields(planned_dose=Decimal("90")))
+    response = therapist_client.post(reverse("screening:course-open", args=[submission.code]), data)
+    assert "must not be above the electrode" in response.content.decode()
+    assert not Course.objects.exists()
