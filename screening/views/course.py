@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from screening import services
 from screening.accounts.decorators import TherapistRequest, therapist_required
+from screening.clinical import questions
 from screening.clinical.session_rules import session_reason_for
 from screening.exports import csv as csv_export
 from screening.exports import sessions_csv
@@ -87,7 +88,9 @@ def course_open(request: TherapistRequest, code: uuid.UUID) -> HttpResponse:
     services.access_log_record(
         user=request.user, action=AccessLog.Action.VIEW, submission=submission, detail="course form"
     )
-    form = CourseOpenForm(request.POST or None, initial={"site": submission.answers.get("body_area", "")})
+    # The screened body area in words, as a start: a new site needs a new screening.
+    site = questions.option_labels("body_area", submission.answers.get("body_area"))
+    form = CourseOpenForm(request.POST or None, initial={"site": site[0] if site else ""})
     if request.method == "POST" and form.is_valid():
         try:
             course = services.course_open(
