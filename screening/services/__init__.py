@@ -7,12 +7,10 @@ and `grep submission_` find every write wherever it lives.
 from __future__ import annotations
 
 from screening.services.audit import ADDRESS_ACTIONS, access_log_record, account_event_record
+from screening.services.check_in_links import check_in_link_create, check_in_link_find, check_in_link_live
 from screening.services.courses import (
     adverse_event_record,
     amendment_add,
-    check_in_link_create,
-    check_in_link_find,
-    check_in_link_live,
     check_in_record,
     course_close,
     course_open,
