@@ -280,3 +280,15 @@ def test_a_clear_check_in_after_booking_is_go_unless_a_contraindication_was_book
     result = check(screening=screening, accepted=_booked(screening))
     booked_over = any(r.outcome is Outcome.NOT_SUITABLE for r in result.accepted)
     assert result.outcome is (CLEAR if booked_over else GO)
+
+
+@PROPERTY
+@given(checkins, screenings, states)
+def test_accepting_the_booked_reasons_never_makes_a_session_more_cautious_than_not(
+    checkin: dict[str, Any], screening: dict[str, Any], state: CourseState
+) -> None:
+    accepted = check(checkin, screening=screening, accepted=_booked(screening), state=state)
+    unaccepted = check(checkin, screening=screening, state=state)
+    assert accepted.outcome.rank <= unaccepted.outcome.rank
+    # ... and only a contraindication booked over keeps it from "go" on its own.
+    assert set(accepted.reason_codes) <= set(unaccepted.reason_codes) | {"NR-SESSION-ACCEPTED-CI"}
