@@ -277,3 +277,29 @@ def test_a_planned_dose_above_the_electrode_maximum_is_refused_in_plain_words(
     response = therapist_client.post(reverse("screening:course-open", args=[submission.code]), data)
     assert "must not be above the electrode" in response.content.decode()
     assert not Course.objects.exists()
+
+
+@pytest.mark.parametrize(("page", "most"), [("check-in", 13), ("session", 13), ("note", 13), ("open", 11)])
+def test_each_course_page_reads_in_a_fixed_number_of_queries(
+    therapist_client: Client,
+    therapist: User,
+    course: Course,
+    page: str,
+    most: int,
+    django_assert_max_num_queries: Any,
+) -> None:
+    notes = [signed_session(therapist, course) for _ in range(3)]
+    check_in = services.check_in_record(
+        course=course,
+        answers=make_checkin(metal_on_site="yes"),
+        recorded_by=therapist,
+        filled_by=CheckIn.FilledBy.THERAPIST,
+    )
+    url = {
+        "check-in": reverse("screening:course-check-in", args=[course.code]),
+        "session": reverse("screening:course-session", args=[check_in.code]),
+        "note": reverse("screening:course-note", args=[notes[0].code]),
+        "open": reverse("screening:course-open", args=[course.submission.code]),
+    }[page]
+    with django_assert_max_num_queries(most):
+        assert therapist_client.get(url).status_code == 200

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
@@ -130,3 +131,12 @@ def test_the_check_in_reads_in_spanish(client: Client, code: str) -> None:
     client.get(reverse("screening:check-in-link", args=[code]))
     page = client.get(ANSWER, headers={"accept-language": "es"}).content.decode()
     assert "¿Tiene hoy la piel donde van los parches" in page and "No lo sé" in page
+
+
+def test_the_patients_pages_read_in_a_few_queries(
+    client: Client, code: str, django_assert_max_num_queries: Any
+) -> None:
+    with django_assert_max_num_queries(11):
+        client.get(reverse("screening:check-in-link", args=[code]))
+    with django_assert_max_num_queries(8):
+        assert client.get(ANSWER).status_code == 200
