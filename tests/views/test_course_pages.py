@@ -303,3 +303,20 @@ def test_each_course_page_reads_in_a_fixed_number_of_queries(
     }[page]
     with django_assert_max_num_queries(most):
         assert therapist_client.get(url).status_code == 200
+
+
+def test_a_do_not_treat_check_in_offers_no_note_form(
+    therapist_client: Client, therapist: User, course: Course
+) -> None:
+    check_in = services.check_in_record(
+        course=course,
+        answers=make_checkin(skin_today="yes"),
+        recorded_by=therapist,
+        filled_by=CheckIn.FilledBy.THERAPIST,
+    )
+    page = therapist_client.get(reverse("screening:course-session", args=[check_in.code])).content.decode()
+    assert 'data-testid="do-not-treat"' in page and "Sign the note" not in page
+    response = therapist_client.post(
+        reverse("screening:course-session", args=[check_in.code]), {**as_post(note_fields()), "sign": "1"}
+    )
+    assert response.status_code == 400 and not SessionNote.objects.exists()
