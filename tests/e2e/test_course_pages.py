@@ -185,6 +185,7 @@ def test_a_course_from_booking_to_a_blister_that_blocks_it(
     screenshot: Callable[[Page, str], Path],
 ) -> None:
     rosa = booked_submission(therapist)
+    today = timezone.localdate().isoformat()
     page = new_page("desktop")
     log_in(page, therapist, live_server.url)
     page.goto(f"/review/{rosa.code}/")
@@ -222,8 +223,8 @@ def test_a_course_from_booking_to_a_blister_that_blocks_it(
         ("delivered_dose", "40"),
         ("pain_before", "6"),
         ("pain_after", "4"),
-        ("started_at", "2026-12-01T09:00"),
-        ("stopped_at", "2026-12-01T09:23"),
+        ("started_at", f"{today}T09:00"),
+        ("stopped_at", f"{today}T09:23"),
     ):
         page.fill(f"#id_{field}", value)
     page.select_option("#id_polarity", "negative")
@@ -249,7 +250,7 @@ def test_a_course_from_booking_to_a_blister_that_blocks_it(
     page.reload()
     expect(page.locator("[data-check-in='2'] [data-outcome=do_not_treat]")).to_be_visible()
     page.select_option("#id_kind", "blister")
-    page.fill("#id_occurred_on", "2026-12-02")
+    page.fill("#id_occurred_on", today)
     page.fill("#id_size_and_site", "5 mm under the active pad")
     page.fill("#id_action_taken", "Cooled and covered; told to call if it grows")
     page.get_by_role("button", name="Record the event").click()
