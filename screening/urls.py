@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from screening.views import patient, review
+from screening.views import course, course_patient, patient, review
 
 app_name = "screening"
 
@@ -16,4 +16,23 @@ urlpatterns = [
     path("review/<uuid:code>/", review.review_detail, name="review-detail"),
     path("review/<uuid:code>/decide/", review.review_decide, name="review-decide"),
     path("review/<uuid:code>/erase/", review.review_erase, name="review-erase"),
+]
+
+# The treatment course (issue 13): therapists' pages, then the patient's own check-in.
+urlpatterns += [
+    path("courses/", course.course_list, name="course-list"),
+    path("courses/sessions.csv", course.course_sessions_export, name="course-sessions-export"),
+    path("review/<uuid:code>/course/new/", course.course_open, name="course-open"),
+    path("courses/<uuid:code>/", course.course_detail, name="course-detail"),
+    path("courses/<uuid:code>/check-in/", course.course_check_in, name="course-check-in"),
+    path("courses/<uuid:code>/check-in-link/", course.course_check_in_link, name="course-check-in-link"),
+    path("courses/<uuid:code>/adverse-event/", course.course_adverse_event, name="course-adverse-event"),
+    path("courses/<uuid:code>/close/", course.course_close, name="course-close"),
+    path("courses/check-ins/<uuid:code>/session/", course.course_session, name="course-session"),
+    path("courses/notes/<uuid:code>/", course.course_note, name="course-note"),
+    path("courses/adverse-events/<uuid:code>/consult/", course.course_consult, name="course-consult"),
+    path("check-in/", course_patient.check_in_start, name="check-in-start"),
+    path("check-in/answers/", course_patient.check_in_answer, name="check-in-answer"),
+    path("check-in/done/", course_patient.check_in_done, name="check-in-done"),
+    path("check-in/<str:link_code>/", course_patient.check_in_start, name="check-in-link"),
 ]

@@ -5,6 +5,17 @@ from __future__ import annotations
 
 from screening.models.appendonly import AppendOnlyError, AppendOnlyModel, AppendOnlyQuerySet
 from screening.models.audit import AccessLog
+from screening.models.course import (
+    AdverseEvent,
+    Amendment,
+    CheckIn,
+    CheckInLink,
+    CheckInOutcome,
+    Course,
+    CourseQuerySet,
+    Drug,
+    SessionNote,
+)
 from screening.models.decision import OVERRIDES, Decision, DecisionChoice, is_override
 from screening.models.submission import Outcome, Submission, SubmissionQuerySet
 from screening.models.tally import SubmissionTally
@@ -19,14 +30,23 @@ from screening.references import as_reference, new_reference
 __all__ = [
     "OVERRIDES",
     "AccessLog",
+    "AdverseEvent",
+    "Amendment",
     "AppendOnlyError",
     "AppendOnlyModel",
     "AppendOnlyQuerySet",
+    "CheckIn",
+    "CheckInLink",
+    "CheckInOutcome",
+    "Course",
+    "CourseQuerySet",
     "Decision",
     "DecisionChoice",
+    "Drug",
     "Outcome",
     "SealedTOTPDevice",
     "SecretUnreadable",
+    "SessionNote",
     "Submission",
     "SubmissionQuerySet",
     "SubmissionTally",

@@ -28,6 +28,15 @@ class AccessLog(AppendOnlyModel):
         TWO_FACTOR_ENROLLED = "two_factor_enrolled", _("Authenticator app set up")
         TWO_FACTOR_MOVED = "two_factor_moved", _("Authenticator app moved to a new phone")
         RECOVERY_CODES_REPLACED = "recovery_codes_replaced", _("Recovery codes replaced")
+        COURSE_OPEN = "course_open", _("Opened a treatment course")
+        COURSE_CLOSE = "course_close", _("Closed a treatment course")
+        CHECK_IN_LINK = "check_in_link", _("Opened a check-in link")
+        CHECK_IN = "check_in", _("Recorded a check-in")
+        SESSION_SAVE = "session_save", _("Saved a session note")
+        SESSION_SIGN = "session_sign", _("Signed a session note")
+        AMEND = "amend", _("Amended a signed session note")
+        ADVERSE_EVENT = "adverse_event", _("Recorded an adverse event")
+        CONSULT = "consult", _("Recorded a physician consult")
 
     at = models.DateTimeField(default=timezone.now, editable=False)
     # Null for actions without an account (a failed login, a management command).

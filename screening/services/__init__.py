@@ -7,6 +7,17 @@ and `grep submission_` find every write wherever it lives.
 from __future__ import annotations
 
 from screening.services.audit import ADDRESS_ACTIONS, access_log_record, account_event_record
+from screening.services.check_in_links import check_in_link_create, check_in_link_find, check_in_link_live
+from screening.services.courses import (
+    adverse_event_record,
+    amendment_add,
+    check_in_record,
+    course_close,
+    course_open,
+    course_state,
+    physician_consult_record,
+    session_note_save,
+)
 from screening.services.decisions import DecisionConflict, decision_record
 from screening.services.reassess import Reassessment, submissions_reassess
 from screening.services.retention import (
@@ -37,8 +48,19 @@ __all__ = [
     "access_log_record",
     "access_log_trim",
     "account_event_record",
+    "adverse_event_record",
+    "amendment_add",
+    "check_in_link_create",
+    "check_in_link_find",
+    "check_in_link_live",
+    "check_in_record",
+    "course_close",
+    "course_open",
+    "course_state",
     "decision_record",
+    "physician_consult_record",
     "rules_config",
+    "session_note_save",
     "submission_build",
     "submission_create",
     "submission_create_or_replay",

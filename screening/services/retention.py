@@ -25,11 +25,11 @@ def submission_erase(*, submission: Submission, user: AbstractBaseUser) -> Acces
     The stored ERASE row says who erased which reference, and when; it and the earlier audit rows
     keep the reference, and nothing else about the patient remains.
     """
+    detail = f"decisions={submission.decisions.count()}"
+    if courses := submission.courses.count():
+        detail += f" courses={courses}"
     entry = audit.access_log_record(
-        user=user,
-        action=AccessLog.Action.ERASE,
-        submission=submission,
-        detail=f"decisions={submission.decisions.count()}",
+        user=user, action=AccessLog.Action.ERASE, submission=submission, detail=detail
     )
     _submissions_delete([submission.pk])
     return entry
@@ -81,7 +81,9 @@ def _submissions_delete(pks: list[int]) -> tuple[int, int]:
 
     Decisions are append-only: their manager refuses to delete them. Erasure on request and the
     retention purge are the two exceptions, and this is the one place that makes them, explicitly,
-    through the base manager. The audit rows' link becomes NULL; their reference stays.
+    through the base manager. The audit rows' link becomes NULL; their reference stays. A
+    submission's treatment courses, with their check-ins, notes, amendments and adverse events, go
+    with it by CASCADE (the collector deletes through the base managers, as for the audit rows).
     """
     # Read before the decisions go (that unlinks latest_decision), locked so none is decided meanwhile.
     going = Submission.objects.select_for_update().filter(pk__in=pks).order_by("pk")

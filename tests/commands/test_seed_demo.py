@@ -7,7 +7,7 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 
 from screening.clinical import rules
-from screening.models import Submission
+from screening.models import AdverseEvent, Course, SessionNote, Submission
 from screening.services import rules_config
 
 pytestmark = pytest.mark.django_db
@@ -32,3 +32,12 @@ def test_seed_demo_twice_keeps_one_demo_login() -> None:
     call_command("seed_demo", submissions=0)
     call_command("seed_demo", submissions=0)
     assert User.objects.filter(username="demo").count() == 1
+
+
+def test_seed_demo_courses_are_complete_stopped_after_a_blister_and_in_progress() -> None:
+    call_command("seed_demo", submissions=60, courses=True)
+    statuses = sorted(Course.objects.values_list("status", flat=True))
+    assert statuses == ["completed", "completed", "open", "stopped_adverse"]
+    assert AdverseEvent.objects.get().kind == "blister"
+    assert SessionNote.objects.filter(signed_at__isnull=False).count() == 6 + 6 + 2 + 3
+    assert Course.objects.get(status="open").check_ins.first().outcome == "clear_first"

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from screening import services
 from screening.clinical import questions
+from screening.management import demo_courses
 from screening.models import Submission
 
 DEMO_USERNAME = "demo"
@@ -116,9 +117,14 @@ class Command(BaseCommand):
         parser.add_argument("--submissions", type=int, default=50, help="How many submissions (default 50).")
         parser.add_argument("--seed", type=int, default=2026, help="Random seed, for repeatable data.")
         parser.add_argument("--days", type=int, default=365, help="Spread submissions over this many days.")
+        parser.add_argument(
+            "--courses", action="store_true", help="Also book four and run their treatment courses."
+        )
 
-    def handle(self, *args: Any, submissions: int, seed: int, days: int, **options: Any) -> None:
-        _user, created = demo_therapist_ensure()
+    def handle(
+        self, *args: Any, submissions: int, seed: int, days: int, courses: bool = False, **options: Any
+    ) -> None:
+        user, created = demo_therapist_ensure()
         state = "created" if created else "already existed"
         self.stdout.write(f"Demo therapist {state}: username {DEMO_USERNAME!r}, password {DEMO_PASSWORD!r}")
         if submissions <= 0:
@@ -127,6 +133,9 @@ class Command(BaseCommand):
         count = services.submissions_bulk_create(self._built(submissions, seed, days))
         elapsed = time.perf_counter() - started
         self.stdout.write(f"Created {count} submissions in {elapsed:.1f} s ({count / elapsed:.0f}/s).")
+        if courses:
+            made = demo_courses.demo_courses_create(therapist=user)
+            self.stdout.write(f"Created {len(made)} treatment courses.")
 
     def _built(self, n: int, seed: int, days: int) -> Iterator[Submission]:
         rng = random.Random(seed)  # noqa: S311 -- synthetic demo data, not security  # nosec B311
