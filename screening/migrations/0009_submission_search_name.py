@@ -3,7 +3,6 @@
 
 import unicodedata
 
-from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations, models
 
 TRIGRAM_INDEX = "submission_search_name_trgm"
@@ -28,6 +27,9 @@ def fill_search_names(apps, schema_editor):
 
 def trigram_index(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
+        # Not Django's TrigramExtension: its reverse queries pg_extension on any database, and
+        # dropping the extension on the way back could break whatever else uses it.
+        schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
         schema_editor.execute(
             f"CREATE INDEX {TRIGRAM_INDEX} ON screening_submission USING gin (search_name gin_trgm_ops)"
         )
@@ -59,7 +61,5 @@ class Migration(migrations.Migration):
             model_name="submission",
             index=models.Index(fields=["search_name"], name="submission_search_name"),
         ),
-        # Does nothing on other databases (Django's CreateExtension checks the vendor).
-        TrigramExtension(),
         migrations.RunPython(trigram_index, drop_trigram_index),
     ]
