@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -19,22 +20,27 @@ if TYPE_CHECKING:
     from screening.models import Decision, Submission
 
 TEMPLATE = "screening/review/summary_pdf.html"
-# Both papers fit the same layout: A4 is narrower, Letter shorter (the template's margins allow for both).
+# Beside this module rather than in the template: pages carry no inline styles (the CSP), and the
+# renderer reads no file itself.
+STYLESHEET = Path(__file__).with_name("summary_pdf.css")
+# Both papers fit the same layout: A4 is narrower, Letter shorter (summary_pdf.css's margins allow for both).
 PAPER_SIZES = {"letter": "Letter", "a4": "A4"}
 DEFAULT_PAPER = "letter"
 
 
-def render_pdf(html: str) -> bytes:
-    """The PDF of a complete HTML document whose styles are inline; every URL in it is refused."""
+def render_pdf(html: str, *, stylesheets: Sequence[str] = ()) -> bytes:
+    """The PDF of a complete HTML document and the given CSS; every URL in either is refused."""
     # Imported on the first PDF, not at start-up: WeasyPrint takes over a second to import, which
     # every worker and every manage.py command would otherwise pay.
-    from weasyprint import HTML
+    from weasyprint import CSS, HTML
     from weasyprint.urls import URLFetcher
 
     # No protocol is allowed, so nothing is loaded while rendering: no remote font, image or
     # stylesheet can leak that a patient's summary was printed, or slow it down. The fonts are
     # the system's, found through fontconfig.
-    return HTML(string=html, url_fetcher=URLFetcher(allowed_protocols=())).write_pdf()
+    fetcher = URLFetcher(allowed_protocols=())
+    styles = [CSS(string=css, url_fetcher=fetcher) for css in stylesheets]
+    return HTML(string=html, url_fetcher=fetcher).write_pdf(stylesheets=styles)
 
 
 def when(moment: datetime) -> str:
@@ -48,14 +54,13 @@ def when(moment: datetime) -> str:
 
 
 def summary_context(
-    submission: Submission, *, decisions: Sequence[Decision], paper: str, prepared_by: AbstractBaseUser
+    submission: Submission, *, decisions: Sequence[Decision], prepared_by: AbstractBaseUser
 ) -> dict[str, Any]:
     """What the summary shows, worked out here so that the template decides nothing."""
     oldest_first = sorted(decisions, key=lambda d: (d.created_at, d.pk))
     return {
         "CLINIC_NAME": settings.CLINIC_NAME,
         "CLINIC_PHONE": settings.CLINIC_PHONE,
-        "page_size": PAPER_SIZES[paper],
         "submission": submission,
         "sent_at": when(submission.created_at),
         "answer_rows": presenters.answer_rows(submission),
@@ -85,5 +90,6 @@ def summary_pdf(
 ) -> bytes:
     """The one- or two-page summary: patient, every answer in words, outcome and reasons, every
     decision and a signature line. `paper` is a key of PAPER_SIZES."""
-    context = summary_context(submission, decisions=decisions, paper=paper, prepared_by=prepared_by)
-    return render_pdf(render_to_string(TEMPLATE, context))
+    context = summary_context(submission, decisions=decisions, prepared_by=prepared_by)
+    page = f"@page {{ size: {PAPER_SIZES[paper]}; }}"
+    return render_pdf(render_to_string(TEMPLATE, context), stylesheets=[STYLESHEET.read_text(), page])

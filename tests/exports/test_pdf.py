@@ -210,7 +210,8 @@ def test_rendering_loads_no_image_font_or_stylesheet_from_anywhere(local_server:
         f"@font-face {{ font-family: X; src: url({local_server}/x.woff2) }} @import url({local_server}/b.css);"
         f"</style></head><body><img src='{local_server}/x.png' alt=''><p>text</p></body></html>"
     )
-    document = PdfReader(io.BytesIO(pdf.render_pdf(html)))
+    css = f"@import url({local_server}/c.css); body {{ background: url({local_server}/bg.png) }}"
+    document = PdfReader(io.BytesIO(pdf.render_pdf(html, stylesheets=[css])))
     assert "text" in document.pages[0].extract_text()
     assert _CountingHandler.requests == []
 
