@@ -228,3 +228,12 @@ def test_every_decision_is_exported_whichever_therapist_made_it(rosa: Submission
     decide(rosa, colleague, "not_suitable")
     _response, observation = exported(rosa)
     assert [n["authorString"] for n in observation["note"]] == ["thea", "Tomás Ibarra"]
+
+
+def test_a_de_identified_bundle_parses_and_names_no_one(rosa: Submission) -> None:
+    bundle = fhir.submission_bundle(rosa, decisions=[], reassessed_at=None, deidentified=True)
+    parsed(bundle)
+    text = json.dumps(bundle)
+    assert "Reyes" not in text and rosa.reference not in text and str(rosa.code) not in text
+    response, observation = (e["resource"] for e in bundle["entry"][-2:])
+    assert observation["derivedFrom"] == [{"reference": f"urn:uuid:{response['id']}"}]

@@ -50,10 +50,14 @@ def submission_resources(
 
 
 def submission_bundle(
-    submission: Submission, *, decisions: Sequence[Decision], reassessed_at: datetime | None
+    submission: Submission,
+    *,
+    decisions: Sequence[Decision],
+    reassessed_at: datetime | None,
+    deidentified: bool = False,
 ) -> Resource:
     """A Bundle of type collection: the terminology, the Questionnaire and this submission's resources."""
-    style = ExportStyle(in_bundle=True)
+    style = ExportStyle(deidentified=deidentified, in_bundle=True)
     entries = [{"fullUrl": r["url"], "resource": r} for r in canonical_resources()]
     entries += [
         {"fullUrl": f"urn:uuid:{r['id']}", "resource": r}
