@@ -293,6 +293,8 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         "django.request": {"filters": ["no_request_body"]},
         "django.security.csrf": {"filters": ["no_request_body"]},
+        # WeasyPrint narrates every step of every summary PDF at INFO.
+        "weasyprint.progress": {"level": "WARNING"},
     },
 }
 

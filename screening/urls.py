@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from screening.views import course, course_patient, patient, review
+from screening.views import course, course_patient, exports, patient, review
 
 app_name = "screening"
 
@@ -16,6 +16,8 @@ urlpatterns = [
     path("review/<uuid:code>/", review.review_detail, name="review-detail"),
     path("review/<uuid:code>/decide/", review.review_decide, name="review-decide"),
     path("review/<uuid:code>/erase/", review.review_erase, name="review-erase"),
+    path("review/<uuid:code>/summary.pdf", exports.review_summary_pdf, name="review-summary-pdf"),
+    path("review/<uuid:code>/fhir.json", exports.review_fhir_bundle, name="review-fhir"),
 ]
 
 # The treatment course (issue 13): therapists' pages, then the patient's own check-in.

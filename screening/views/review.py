@@ -7,7 +7,7 @@ import uuid
 from django.contrib import messages
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
@@ -19,6 +19,7 @@ from screening.clinical import reasons
 from screening.exports import csv as csv_export
 from screening.forms.review import DecisionForm, EraseForm, ReviewFilterForm
 from screening.models import AccessLog, Decision, Outcome, Submission
+from screening.views.access import get_submission_for_therapist as _get_submission_for_therapist
 
 # The therapist's queue filter lives in the session: a searched name must never appear in a URL.
 REVIEW_FILTER_SESSION_KEY = "review_filter"
@@ -117,17 +118,6 @@ def review_export(request: TherapistRequest) -> StreamingHttpResponse:
     response = StreamingHttpResponse(csv_export.csv_chunks(rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="screenings-{timezone.localdate():%Y-%m-%d}.csv"'
     return response
-
-
-def _get_submission_for_therapist(
-    request: TherapistRequest, code: uuid.UUID, *, detail: str = ""
-) -> Submission:
-    """The submission, and the audit row saying this therapist opened it; 404 if there is none."""
-    submission = get_object_or_404(Submission.objects.select_related("latest_decision__therapist"), code=code)
-    services.access_log_record(
-        user=request.user, action=AccessLog.Action.VIEW, submission=submission, detail=detail
-    )
-    return submission
 
 
 def _render_detail(
