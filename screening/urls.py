@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from screening.views import patient, review
+from screening.views import intake_steps, patient, review
 
 app_name = "screening"
 
@@ -16,4 +16,10 @@ urlpatterns = [
     path("review/<uuid:code>/", review.review_detail, name="review-detail"),
     path("review/<uuid:code>/decide/", review.review_decide, name="review-decide"),
     path("review/<uuid:code>/erase/", review.review_erase, name="review-erase"),
+    # The questionnaire one page at a time (issue 10); after the fixed intake/ paths above.
+    path("intake/finish/", patient.finish, name="intake-finish"),
+    path("intake/all/", patient.intake_one_page, name="intake-one-page"),
+    path("intake/check/", intake_steps.intake_check, name="intake-check"),
+    path("intake/send/", intake_steps.intake_send, name="intake-send"),
+    path("intake/<slug:slug>/", intake_steps.intake_step, name="intake-step"),
 ]

@@ -131,12 +131,7 @@ QUESTIONS: tuple[Question, ...] = (
         "about",
         N_("What is your date of birth?"),
         Kind.DATE,
-        # Browsers show the date box in their own order (03/25/1970, 25/03/1970); only a browser
-        # without one shows a plain text box, which takes year-month-day.
-        help_text=N_(
-            "Type or pick the date you were born. If you see a plain text box, write it as "
-            "year-month-day, for example 1970-03-25."
-        ),
+        help_text=N_("For example, 27 3 1950"),
     ),
     Question(
         "has_implanted_electronic_device",
