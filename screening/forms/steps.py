@@ -87,16 +87,39 @@ def applicable_steps(answers: Mapping[str, object]) -> tuple[Step, ...]:
     return tuple(s for s in STEPS if not s.question_codes or set(s.question_codes) & applicable)
 
 
+# What to do when a question is left unanswered, naming its topic (GOV.UK: "Select yes if ...").
+# Shown above the answers and in the summary; the answers themselves offer "I'm not sure".
+QUESTION_ERRORS = {
+    "condition": _("Select the problem your therapist is treating"),
+    "body_area": _("Select where the sore spot is"),
+    "depth": _("Select what you feel when you press on the sore spot"),
+    "has_implanted_electronic_device": _(
+        "Select yes if you have a device inside your body that runs on a battery or electricity"
+    ),
+    "pregnant": _("Select yes if you are pregnant or could be pregnant"),
+    "skin_problem_at_site": _("Select what the skin at the sore spot looks like"),
+    "infection_at_site": _("Select yes if you may have an infection at the sore spot"),
+    "cancer_at_site": _("Select yes if you may have cancer near the sore spot"),
+    "blood_clot_at_site": _("Select yes if you have a blood clot or a sore, swollen vein in that arm or leg"),
+    "reduced_feeling_at_site": _("Select yes if the skin at the sore spot feels numb or feels less"),
+    "metal_near_site": _("Select yes if there is metal inside your body near the sore spot"),
+    "skin_sensitivity": _("Select how your skin reacts, or “None of these”"),
+    "prescribed_medication": _("Select the medicine, or “I don't know yet”"),
+    "medicine_allergies": _("Select each medicine you reacted to, or “None of these”"),
+    "electrical_therapy_reaction": _(
+        "Select yes if you had a bad reaction to a treatment with electric current"
+    ),
+    "heart_or_seizure_condition": _("Select yes if you have a heart problem or seizures"),
+    "can_attend_sessions": _("Select yes if you can come to about 6 visits"),
+}
+
+
 def _question_field(q: questions.Question) -> forms.Field:
     choices = [(o.code, _(o.label)) for o in q.options]
-    # The message names the question and says what to do (GOV.UK), above the answers.
-    required = _("Select an answer: %(question)s") % {"question": _(q.text)}
+    required = QUESTION_ERRORS[q.code]
     if q.kind is questions.Kind.SINGLE:
         field: forms.Field = forms.ChoiceField(choices=choices, widget=forms.RadioSelect)
     else:
-        required = _("Select all that apply, or the last answers if none do: %(question)s") % {
-            "question": _(q.text)
-        }
         field = forms.MultipleChoiceField(choices=choices, widget=forms.CheckboxSelectMultiple)
     field.label = _(q.text)
     field.help_text = _(q.help_text) if q.help_text else ""

@@ -15,7 +15,7 @@ from django.utils import translation
 
 from screening.clinical import questions, reasons
 from screening.forms.intake import IntakeForm
-from screening.forms.steps import SECTION_TITLES, STEPS, StepForm
+from screening.forms.steps import QUESTION_ERRORS, SECTION_TITLES, STEPS, StepForm
 
 LOCALE_DIR = Path(settings.LOCALE_PATHS[0])
 TRANSLATED = [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
@@ -76,6 +76,7 @@ def _code_msgids() -> set[tuple[str | None, str]]:
             texts |= {str(field.label or ""), str(field.help_text or "")}
         texts |= {str(m) for m in StepForm.error_messages.values()}
         texts |= {str(title) for title in SECTION_TITLES.values()}
+        texts |= {str(message) for message in QUESTION_ERRORS.values()}
         for step in STEPS:
             texts |= {str(step.title or "")}
             texts |= {str(field.label or "") for field in StepForm(step).fields.values()}
