@@ -16,6 +16,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from screening.clinical import branching, questions
@@ -161,10 +162,18 @@ class StepForm(forms.Form):
         "email_invalid": _("Enter an e-mail address like name@example.com"),
     }
 
-    def __init__(self, step: Step, *args: Any, answers: Mapping[str, object] | None = None, **kwargs: Any):
+    def __init__(
+        self,
+        step: Step,
+        *args: Any,
+        answers: Mapping[str, object] | None = None,
+        planned_medicine: str = "",
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.step = step
         self.answers = answers or {}
+        self.planned_medicine = planned_medicine
         for name in step.fields:
             if name == "date_of_birth":
                 for part, field_name in zip(DOB_PARTS, DOB_FIELDS, strict=True):
@@ -264,9 +273,12 @@ class StepForm(forms.Form):
                 continue
             bound = self[name]
             multiple = isinstance(bound.field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple)
-            rows.append(
-                self._row(name, "choice" if multiple else "text", bound.label, bound.help_text, [bound])
-            )
+            hint: object = bound.help_text
+            if name == "medicine_allergies" and self.planned_medicine:
+                # This page's branching: it names the medicine the patient said is planned.
+                planned = _("Your planned medicine: %(medicine)s.") % {"medicine": self.planned_medicine}
+                hint = format_lazy("{} {}", planned, hint)
+            rows.append(self._row(name, "choice" if multiple else "text", bound.label, hint, [bound]))
         return rows
 
     def _row(self, name: str, kind: str, label: object, hint: object, fields: list[Any]) -> dict[str, Any]:

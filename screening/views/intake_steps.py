@@ -111,14 +111,15 @@ def intake_step(request: HttpRequest, slug: str) -> HttpResponse:
     if gap is not None and steps.index(gap) < position:
         return redirect(_step_url(gap))  # a later page waits until the earlier ones are answered
     change = request.GET.get("change") == "1"
+    planned = _planned_medicine_label(answers) if "medicine_allergies" in step.fields else ""
     if request.method == "POST":
-        form = StepForm(step, request.POST, answers=answers)
+        form = StepForm(step, request.POST, answers=answers, planned_medicine=planned)
         if form.is_valid():
             state["answers"] = _kept({**answers, **form.values()})
             _store(request, state)
             return redirect(_next_url(step, state["answers"], change=change))
     else:
-        form = StepForm(step, initial=initial_for(step, answers), answers=answers)
+        form = StepForm(step, initial=initial_for(step, answers), answers=answers, planned_medicine=planned)
     back = (
         reverse(CHECK)
         if change
@@ -133,7 +134,7 @@ def intake_step(request: HttpRequest, slug: str) -> HttpResponse:
         "total": len(steps),
         "back_url": back,
         "errors": form.is_bound and form.error_summary(),
-        "planned_medicine": _planned_medicine_label(answers) if "medicine_allergies" in step.fields else "",
+        "planned_medicine": planned,  # in the cache key: the allergy page names it
         "layout_version": layout_version(),
         "heading": _heading(step),
         # An empty page, with nothing typed or kept, is the same for everyone and can be cached.

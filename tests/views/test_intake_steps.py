@@ -346,3 +346,18 @@ def test_a_step_page_costs_few_queries(client: Client, django_assert_max_num_que
         client.get(step_url("allergies"))
     with django_assert_max_num_queries(4):
         client.post(step_url("allergies"), {"medicine_allergies": ["none"]})
+
+
+def test_the_cached_allergy_page_names_each_patients_own_medicine() -> None:
+    # An unanswered page comes from the cache: the medicine it names is part of the cache key.
+    pages = {}
+    for drug in ("lidocaine", "dexamethasone", "lidocaine"):
+        patient = Client()
+        for step in STEPS[: STEPS.index(STEPS_BY_SLUG["allergies"])]:
+            patient.post(step_url(step.slug), page_data(step, {"prescribed_medication": drug}))
+        response = patient.get(step_url("allergies"))
+        assert response.context["cacheable"]
+        pages.setdefault(drug, []).append(response.content.decode())
+    assert "Your planned medicine: Lidocaine (a numbing medicine)." in pages["lidocaine"][1]
+    assert "Your planned medicine: Dexamethasone (a steroid)." in pages["dexamethasone"][0]
+    assert "Lidocaine" not in pages["dexamethasone"][0].split("<h1>")[1].split("</form>")[0]
