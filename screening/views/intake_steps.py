@@ -39,6 +39,9 @@ from screening.views import errors
 from screening.views.patient import RESULT_SESSION_KEY, submit
 
 STATE_KEY = "screening_intake"
+# What a page refused was sent with, kept for the one GET after the redirect that shows its errors:
+# a POST never answers with a page, so Back or a reload never asks to send a form again.
+SENT_KEY = "screening_intake_refused"
 IDLE_LIMIT = timedelta(hours=1)
 CHECK = "screening:intake-check"
 
@@ -118,6 +121,15 @@ def intake_step(request: HttpRequest, slug: str) -> HttpResponse:
             state["answers"] = _kept({**answers, **form.values()})
             _store(request, state)
             return redirect(_next_url(step, state["answers"], change=change))
+        request.session[SENT_KEY] = {
+            "page": step.slug,
+            "data": {k: request.POST.getlist(k) for k in form.fields},
+        }
+        return redirect(request.get_full_path())
+    refused = _refused(request, step.slug)
+    if refused is not None:
+        form = StepForm(step, refused, answers=answers, planned_medicine=planned)
+        form.is_valid()  # the errors the POST got, shown on this GET
     else:
         form = StepForm(step, initial=initial_for(step, answers), answers=answers, planned_medicine=planned)
     back = (
@@ -147,6 +159,17 @@ def _heading(step: Step) -> str:
     if step.title is not None:
         return str(step.title)
     return _(questions.QUESTIONS_BY_CODE[step.fields[0]].text)
+
+
+def _refused(request: HttpRequest, page: str) -> QueryDict | None:
+    """The data this page was refused with, once, on the GET right after; None on any other visit."""
+    held = request.session.pop(SENT_KEY, None)
+    if not held or held.get("page") != page:
+        return None
+    data = QueryDict(mutable=True)
+    for name, values in held["data"].items():
+        data.setlist(name, values)
+    return data
 
 
 def _next_url(step: Step, answers: dict[str, object], *, change: bool) -> str:
@@ -233,7 +256,15 @@ def intake_check(request: HttpRequest) -> HttpResponse:
         # One token for the visit: "Send" pressed twice, or again after an outage, stores one row.
         state["token"] = new_form_token()
         _store(request, state)
-    return _check_page(request, state, None)
+    refused = _refused(request, "check")
+    if refused is None:
+        return _check_page(request, state, None)
+    form = IntakeForm(_intake_data(state["answers"], refused))
+    if "rate_limited" in refused:
+        form.add_error(None, ValidationError(form.error_messages["rate_limited"], code="rate_limited"))
+        return _check_page(request, state, form, status=429)
+    form.is_valid()
+    return _check_page(request, state, form)
 
 
 # Not one request-wide transaction: the send opens its own (see patient.intake).
@@ -261,8 +292,7 @@ def _send(request: HttpRequest) -> HttpResponse:
     state.setdefault("token", new_form_token())
     form = IntakeForm(_intake_data(state["answers"], request.POST))
     if clients.intake_rate_limited(request):
-        form.add_error(None, ValidationError(form.error_messages["rate_limited"], code="rate_limited"))
-        return _check_page(request, state, form, status=429)
+        return _refuse_send(request, {**_sent(request), "rate_limited": ["1"]})
     if not form.is_valid():
         if set(form.errors) - {"consent", "form_token"}:
             # Answers kept from before a deploy changed a question: ask that page again.
@@ -273,13 +303,23 @@ def _send(request: HttpRequest) -> HttpResponse:
                 or ("date_of_birth" in s.fields and "date_of_birth" in form.errors)
             )
             return redirect(_step_url(wrong, change=True))
+        sent = _sent(request)
         if form.has_error("form_token"):
             state["token"] = new_form_token()
             _store(request, state)
-        return _check_page(request, state, form)
+        return _refuse_send(request, sent)
     submit(request, form)
     forget_state(request)
     return redirect("screening:result")
+
+
+def _sent(request: HttpRequest) -> dict[str, list[str]]:
+    return {name: request.POST.getlist(name) for name in ("consent", "form_token") if name in request.POST}
+
+
+def _refuse_send(request: HttpRequest, sent: dict[str, list[str]]) -> HttpResponse:
+    request.session[SENT_KEY] = {"page": "check", "data": sent}
+    return redirect(CHECK)
 
 
 def _intake_data(answers: dict[str, object], post: QueryDict) -> QueryDict:

@@ -137,7 +137,10 @@ def test_spanish_step_pages_speak_spanish_with_their_errors(client: Client, db: 
     assert "Paso 2 de 17" in page
     assert "Continuar" in page
     with_errors = client.post(
-        reverse("screening:intake-step", args=["date-of-birth"]), {"date_of_birth_day": "1"}, headers=spanish
+        reverse("screening:intake-step", args=["date-of-birth"]),
+        {"date_of_birth_day": "1"},
+        headers=spanish,
+        follow=True,
     ).content.decode()
     assert "<title>Error:" in with_errors
     assert "La fecha de nacimiento debe incluir un mes" in with_errors

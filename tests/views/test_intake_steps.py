@@ -58,7 +58,8 @@ def test_each_page_sent_empty_comes_back_with_its_errors_and_stores_nothing(
     for earlier in STEPS[: STEPS.index(step)]:
         client.post(step_url(earlier.slug), page_data(earlier))
     before = dict(kept_answers(client))
-    response = client.post(step_url(step.slug), {})
+    response = client.post(step_url(step.slug), {}, follow=True)
+    assert response.redirect_chain == [(step_url(step.slug), 302)]  # a POST never answers with a page
     assert response.status_code == 200
     html = response.content.decode()
     assert "<title>Error:" in html
@@ -135,7 +136,7 @@ def test_answers_meant_for_another_page_are_never_kept(client: Client) -> None:
 def test_send_without_consent_shows_check_your_answers_with_the_error(client: Client) -> None:
     walk(client)
     token = client.get(CHECK).context["form_token"]
-    response = client.post(SEND, {"form_token": token})
+    response = client.post(SEND, {"form_token": token}, follow=True)
     assert response.status_code == 200
     assert "<title>Error:" in response.content.decode()
     assert "consent" in response.context["form"].errors
@@ -146,7 +147,7 @@ def test_send_without_consent_shows_check_your_answers_with_the_error(client: Cl
 def test_a_tampered_form_token_is_refused_and_a_fresh_one_given(client: Client) -> None:
     walk(client)
     token = client.get(CHECK).context["form_token"]
-    response = client.post(SEND, {"consent": "on", "form_token": token[:-2] + "xx"})
+    response = client.post(SEND, {"consent": "on", "form_token": token[:-2] + "xx"}, follow=True)
     assert response.status_code == 200
     assert "form_token" in response.context["form"].errors
     assert response.context["form_token"] != token
@@ -207,7 +208,10 @@ def test_send_past_the_rate_limit_is_a_429_that_keeps_the_answers(client: Client
     client.post(INTAKE, form_data())  # the one-page send counts towards the same limit
     walk(client)
     response = send(client)
+    assert response["Location"] == CHECK
+    response = client.get(CHECK)
     assert response.status_code == 429
+    assert client.get(CHECK).status_code == 200  # the message is shown once
     assert Submission.objects.count() == 1
     assert kept_answers(client)["first_name"] == "Rosa"
 
@@ -288,7 +292,7 @@ def test_a_wrong_date_of_birth_names_the_part_that_is_wrong(
     client: Client, data: dict[str, str], field: str, code: str
 ) -> None:
     client.post(step_url("name"), page_data(STEPS_BY_SLUG["name"]))
-    response = client.post(step_url("date-of-birth"), data)
+    response = client.post(step_url("date-of-birth"), data, follow=True)
     assert response.status_code == 200
     assert error_codes(response) == {field: [code]}
     assert "date_of_birth" not in kept_answers(client)
@@ -296,13 +300,17 @@ def test_a_wrong_date_of_birth_names_the_part_that_is_wrong(
 
 def test_a_missing_year_says_so(client: Client) -> None:
     client.post(step_url("name"), page_data(STEPS_BY_SLUG["name"]))
-    response = client.post(step_url("date-of-birth"), {"date_of_birth_day": "1", "date_of_birth_month": "3"})
+    response = client.post(
+        step_url("date-of-birth"), {"date_of_birth_day": "1", "date_of_birth_month": "3"}, follow=True
+    )
     assert "Date of birth must include a year" in response.content.decode()
 
 
 def test_none_of_these_with_another_answer_is_refused_by_the_server(client: Client) -> None:
     walk(client)
-    response = client.post(step_url("skin-reactions"), {"skin_sensitivity": ["none", "sensitive_skin"]})
+    response = client.post(
+        step_url("skin-reactions"), {"skin_sensitivity": ["none", "sensitive_skin"]}, follow=True
+    )
     assert response.status_code == 200
     assert error_codes(response) == {"skin_sensitivity": ["exclusive_option"]}
     assert kept_answers(client)["skin_sensitivity"] == ["none"]
@@ -311,7 +319,7 @@ def test_none_of_these_with_another_answer_is_refused_by_the_server(client: Clie
 def test_the_contact_page_needs_a_phone_or_an_e_mail(client: Client) -> None:
     for step in STEPS[:-1]:
         client.post(step_url(step.slug), page_data(step))
-    response = client.post(step_url("contact"), {"phone": "", "email": ""})
+    response = client.post(step_url("contact"), {"phone": "", "email": ""}, follow=True)
     assert error_codes(response) == {"phone": ["contact_required"]}
     response = client.post(step_url("contact"), {"email": "rosa@example.com"})
     assert response["Location"] == CHECK
@@ -361,3 +369,13 @@ def test_the_cached_allergy_page_names_each_patients_own_medicine() -> None:
     assert "Your planned medicine: Lidocaine (a numbing medicine)." in pages["lidocaine"][1]
     assert "Your planned medicine: Dexamethasone (a steroid)." in pages["dexamethasone"][0]
     assert "Lidocaine" not in pages["dexamethasone"][0].split("<h1>")[1].split("</form>")[0]
+
+
+def test_a_refused_page_shows_its_errors_once_then_the_page_as_it_was(client: Client) -> None:
+    client.post(step_url("name"), {"first_name": "Rosa"})
+    shown = client.get(step_url("name"))
+    assert "Enter your last name" in shown.content.decode()
+    assert 'value="Rosa"' in shown.content.decode()  # what was typed comes back with the error
+    again = client.get(step_url("name"))  # a reload or Back: no error, nothing resent
+    assert "Enter your last name" not in again.content.decode()
+    assert kept_answers(client) == {}
