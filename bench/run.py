@@ -35,6 +35,7 @@ from tests.support.live import BASE_DIR, Browser, Gunicorn
 
 WORK_DIR = BASE_DIR / "test-artifacts" / "bench"
 INTAKE = "/intake/"
+ONE_PAGE = "/intake/all/"
 FLOOR = "/bench/floor/"
 QUEUE = "/review/"
 DEMO_LOGIN = {"username": "demo", "password": "demo-therapist-2026"}
@@ -95,9 +96,11 @@ def submit_flow(server: Gunicorn, form_path: str, answer_sets: list[dict[str, An
 
     def flow() -> None:
         browser = server.browser()
-        page = browser.get(form_path)
+        # The questionnaire's one-page form lives at /intake/all/ and is sent to /intake/.
+        page_path = ONE_PAGE if form_path == INTAKE else form_path
+        page = browser.get(page_path)
         if page.status != 200:
-            raise RuntimeError(f"GET {form_path}: {page.status}")
+            raise RuntimeError(f"GET {page_path}: {page.status}")
         answers = answer_sets[next(counter) % len(answer_sets)]
         sent = browser.post(form_path, {**answers, **dict(TOKENS.findall(page.text))})
         if sent.status != 302:

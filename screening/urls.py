@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from screening.views import course, course_patient, exports, patient, review
+from screening.views import course, course_patient, exports, intake_steps, patient, review
 
 app_name = "screening"
 
@@ -18,6 +18,12 @@ urlpatterns = [
     path("review/<uuid:code>/erase/", review.review_erase, name="review-erase"),
     path("review/<uuid:code>/summary.pdf", exports.review_summary_pdf, name="review-summary-pdf"),
     path("review/<uuid:code>/fhir.json", exports.review_fhir_bundle, name="review-fhir"),
+    # The questionnaire one page at a time (issue 10); after the fixed intake/ paths above.
+    path("intake/finish/", patient.finish, name="intake-finish"),
+    path("intake/all/", patient.intake_one_page, name="intake-one-page"),
+    path("intake/check/", intake_steps.intake_check, name="intake-check"),
+    path("intake/send/", intake_steps.intake_send, name="intake-send"),
+    path("intake/<slug:slug>/", intake_steps.intake_step, name="intake-step"),
 ]
 
 # The treatment course (issue 13): therapists' pages, then the patient's own check-in.

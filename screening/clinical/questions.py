@@ -64,16 +64,13 @@ QUESTIONS: tuple[Question, ...] = (
         (
             Option(
                 "tendonitis",
-                N_(
-                    "Tendonitis or a sore tendon (for example tennis elbow, golfer's elbow, "
-                    "Achilles, heel pain / plantar fasciitis)"
-                ),
+                N_("Tendonitis or a sore tendon (for example tennis elbow, Achilles or heel pain)"),
             ),
             Option("bursitis", N_('Bursitis (a swollen, sore "cushion" near a joint)')),
             Option("arthritis", N_("Arthritis (a sore, swollen joint)")),
             Option(
                 "calcium_deposit",
-                N_("A calcium deposit (hard bump or calcium seen on an X-ray), often after an injury"),
+                N_("A calcium deposit (a hard bump, or calcium seen on an X-ray)"),
             ),
             Option("other", N_("Something else")),
             _UNSURE,
@@ -108,35 +105,28 @@ QUESTIONS: tuple[Question, ...] = (
             Option(
                 "just_under_skin",
                 N_(
-                    "It is close to the skin. I can press right on the sore spot and feel bone or a "
-                    "firm cord (tendon) there, with little soft padding on top. Examples: the bony "
-                    "bump on the side of the elbow, the thumb side of the wrist, the back or bottom "
-                    "of the heel, just below the kneecap."
+                    "Close to the skin: I can press right on it and feel bone or a firm cord, with "
+                    "little padding on top. Like the elbow, the wrist, the heel, or just below the "
+                    "kneecap."
                 ),
             ),
             Option(
                 "deep",
                 N_(
-                    "It feels deep inside. I can't press right on it, or there is a lot of muscle "
-                    "or fat on top. Examples: deep in the hip or buttock, deep in the thigh, the "
-                    "middle of the back."
+                    "Deep inside: I can't press right on it, or there is a lot of muscle or fat on "
+                    "top. Like deep in the hip, buttock or thigh."
                 ),
             ),
             _UNSURE,
         ),
-        N_("Half an inch is about 1.3 cm — about the width of your little fingernail."),
+        N_("This treatment reaches only about 1.3 cm (half an inch) under the skin."),
     ),
     Question(
         "date_of_birth",
         "about",
         N_("What is your date of birth?"),
         Kind.DATE,
-        # Browsers show the date box in their own order (03/25/1970, 25/03/1970); only a browser
-        # without one shows a plain text box, which takes year-month-day.
-        help_text=N_(
-            "Type or pick the date you were born. If you see a plain text box, write it as "
-            "year-month-day, for example 1970-03-25."
-        ),
+        help_text=N_("For example, 27 3 1950"),
     ),
     Question(
         "has_implanted_electronic_device",
@@ -145,9 +135,8 @@ QUESTIONS: tuple[Question, ...] = (
         Kind.SINGLE,
         _YES_NO_UNSURE,
         N_(
-            "For example: a pacemaker, a heart defibrillator (ICD), a nerve or spinal cord "
-            "stimulator, a brain stimulator, a cochlear implant, or a pump under the skin that "
-            "gives medicine."
+            "For example: a pacemaker or a defibrillator (ICD). Or a nerve or brain stimulator, a "
+            "cochlear implant, or a pump under the skin that gives medicine."
         ),
     ),
     Question(
@@ -161,7 +150,7 @@ QUESTIONS: tuple[Question, ...] = (
     Question(
         "skin_problem_at_site",
         "skin",
-        N_("Look at the skin on and around the sore spot. Is there any of these?"),
+        N_("Look at the skin on and around the sore spot. Do you see any of these?"),
         Kind.MULTI,
         (
             Option("open_wound", N_("A cut, scrape, blister or open sore")),
@@ -171,10 +160,10 @@ QUESTIONS: tuple[Question, ...] = (
             ),
             Option(
                 "recent_scar",
-                N_("A new scar that is still healing (pink, red or tender), for example from surgery"),
+                N_("A new scar that is still healing (pink, red or tender)"),
             ),
             Option("none", N_("No, the skin looks normal")),
-            Option("unsure", N_("I can't see it / I'm not sure")),
+            Option("unsure", N_("I can't see it, or I'm not sure")),
         ),
         N_("Choose all that apply."),
     ),
@@ -182,8 +171,8 @@ QUESTIONS: tuple[Question, ...] = (
         "infection_at_site",
         "safety",
         N_(
-            "Has a doctor or nurse told you that you have an infection in or near the sore spot? "
-            "Or is there pus, red skin that is spreading, or do you have a fever?"
+            "Has a doctor or nurse said you have an infection in or near the sore spot? Or do you "
+            "have pus, spreading red skin, or a fever?"
         ),
         Kind.SINGLE,
         _YES_NO_UNSURE,
@@ -191,10 +180,7 @@ QUESTIONS: tuple[Question, ...] = (
     Question(
         "cancer_at_site",
         "safety",
-        N_(
-            "Do you have cancer in or near the sore spot, or has a doctor said a lump or spot "
-            "there might be cancer?"
-        ),
+        N_("Do you have cancer in or near the sore spot, or has a doctor said a lump there might be cancer?"),
         Kind.SINGLE,
         _YES_NO_UNSURE,
     ),
@@ -202,8 +188,8 @@ QUESTIONS: tuple[Question, ...] = (
         "blood_clot_at_site",
         "safety",
         N_(
-            "Do you have a blood clot (DVT) or a swollen, painful vein (phlebitis) in the same arm "
-            "or leg as the sore spot right now?"
+            "Do you have a blood clot (DVT) or a swollen, painful vein in the arm or leg with the "
+            "sore spot right now?"
         ),
         Kind.SINGLE,
         _YES_NO_UNSURE,
@@ -212,12 +198,12 @@ QUESTIONS: tuple[Question, ...] = (
         "reduced_feeling_at_site",
         "skin",
         N_(
-            "Is the skin around the sore spot numb, or can you feel less there than on the other "
-            "side (touch, heat or cold)?"
+            "Is the skin around the sore spot numb, or does it feel touch, heat or cold less than "
+            "the other side?"
         ),
         Kind.SINGLE,
         _YES_NO_UNSURE,
-        N_("This can happen with nerve damage, for example from diabetes."),
+        N_("This can happen with nerve damage, like from diabetes."),
     ),
     Question(
         "metal_near_site",
@@ -226,8 +212,8 @@ QUESTIONS: tuple[Question, ...] = (
         Kind.SINGLE,
         _YES_NO_UNSURE,
         N_(
-            "For example: a joint replacement, plates, screws, pins, rods, staples, wires, or "
-            "metal pieces from an injury."
+            "Like a joint replacement, plates, screws, pins, rods, staples, wires, or metal bits "
+            "from an injury."
         ),
     ),
     Question(
@@ -238,10 +224,7 @@ QUESTIONS: tuple[Question, ...] = (
         (
             Option(
                 "tape_or_adhesive",
-                N_(
-                    "I get a rash or itch from bandages, medical tape, or sticky pads (like "
-                    "heart-monitor or TENS pads)"
-                ),
+                N_("Bandages, tape or sticky pads (like TENS pads) give me a rash or itch"),
             ),
             Option("eczema_or_psoriasis", N_("I have eczema or psoriasis")),
             Option("sensitive_skin", N_("My skin is very sensitive or gets red easily")),
@@ -272,18 +255,15 @@ QUESTIONS: tuple[Question, ...] = (
             Option(
                 "steroid",
                 N_(
-                    "Steroid medicines such as dexamethasone, cortisone, hydrocortisone or "
-                    "prednisone (pills, shots or creams)"
+                    "Steroids, like dexamethasone, cortisone, hydrocortisone or prednisone (pills, "
+                    "shots or creams)"
                 ),
             ),
             Option(
                 "numbing",
-                N_(
-                    "Numbing medicine such as lidocaine (Xylocaine), Novocain, or the numbing shot "
-                    "at the dentist"
-                ),
+                N_("Numbing medicine, like lidocaine, Novocain, or the numbing shot at the dentist"),
             ),
-            Option("sulfite", N_("Sulfites (found in some wines, dried fruit and some medicines)")),
+            Option("sulfite", N_("Sulfites (in some wines, dried fruit and medicines)")),
             Option("aspirin", N_("Aspirin or other salicylates")),
             Option("none", N_("None of these")),
             _UNSURE,
@@ -294,30 +274,24 @@ QUESTIONS: tuple[Question, ...] = (
         "electrical_therapy_reaction",
         "safety",
         N_(
-            "Have you ever had a bad reaction to a treatment that put electric current on your "
-            "skin? For example TENS, muscle stimulation, or iontophoresis."
+            "Have you ever had a bad reaction to electric current on your skin, like TENS, muscle "
+            "stimulation or iontophoresis?"
         ),
         Kind.SINGLE,
-        (_YES, _NO, Option("never_had", N_("I have never had this kind of treatment")), _UNSURE),
-        N_("A bad reaction means a burn, a blister, a bad rash, or feeling faint."),
+        (_YES, _NO, Option("never_had", N_("I have never had this treatment")), _UNSURE),
+        N_("A bad reaction means a burn, blister, bad rash, or feeling faint."),
     ),
     Question(
         "heart_or_seizure_condition",
         "safety",
-        N_(
-            "Do you have a heart rhythm problem (irregular heartbeat), other serious heart "
-            "disease, or seizures (epilepsy)?"
-        ),
+        N_("Do you have an irregular heartbeat, other serious heart disease, or seizures (epilepsy)?"),
         Kind.SINGLE,
         _YES_NO_UNSURE,
     ),
     Question(
         "can_attend_sessions",
         "condition",
-        N_(
-            "This treatment usually takes several short visits — often about 6 visits over 2 to 3 "
-            "weeks. Can you come to that many visits?"
-        ),
+        N_("This treatment usually takes about 6 short visits over 2 to 3 weeks. Can you come to them all?"),
         Kind.SINGLE,
         _YES_NO_UNSURE,
     ),

@@ -33,6 +33,20 @@ def intake_unavailable(request: HttpRequest, form: IntakeForm, exc: Exception) -
     return response
 
 
+def send_unavailable(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """ "Send" from the check page failed: the answers stay in the session, and the same token and
+    consent go back in the page, so "Send again" stores them once when the database is back."""
+    logger.warning("Intake send failed, database unavailable: %s: %s", type(exc).__name__, exc)
+    context = {
+        "form_token": request.POST.get("form_token", "")[:200],
+        "consent": request.POST.get("consent") == "on",
+        **NO_DATABASE,
+    }
+    response = render(request, "screening/patient/send_unavailable.html", context, status=503)
+    response["Retry-After"] = "30"
+    return response
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     """handler500: a database outage anywhere in the request (a middleware reading the session, say)
     still gets the calm 503, and a questionnaire being sent still comes back with every answer."""
@@ -41,6 +55,8 @@ def server_error(request: HttpRequest) -> HttpResponse:
         return defaults.server_error(request)
     if request.method == "POST" and request.path == reverse("screening:intake"):
         return intake_unavailable(request, IntakeForm(request.POST), exc)
+    if request.method == "POST" and request.path == reverse("screening:intake-send"):
+        return send_unavailable(request, exc)
     logger.warning("Request failed, database unavailable: %s", type(exc).__name__)
     response = render(request, "503.html", NO_DATABASE, status=503)
     response["Retry-After"] = "30"

@@ -1,9 +1,17 @@
-"""The patient's pages: the start page, the questionnaire, and the note shown once it is sent."""
+"""The patient's pages: the start page, the one-page send, and the confirmation once it is sent.
+
+The questionnaire itself is asked one page at a time (views/intake_steps.py). A POST of every
+answer at once to /intake/ is still accepted on purpose: it is the same form the steps fill in at
+"Send" (same checks, token, rate limit and calm 503), and it is how the load tests, the live
+fault tests and any form a clinic embeds elsewhere send a whole questionnaire in one request.
+"""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import InterfaceError, OperationalError, transaction
 from django.http import HttpRequest, HttpResponse
@@ -43,35 +51,45 @@ def home(request: HttpRequest) -> HttpResponse:
 @sensitive_post_parameters()
 @require_http_methods(["GET", "HEAD", "POST"])
 def intake(request: HttpRequest) -> HttpResponse:
-    form = IntakeForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and clients.intake_rate_limited(request):
+    if request.method == "GET":
+        return redirect("screening:intake-step", slug="name")
+    return _one_page(request, IntakeForm(request.POST))
+
+
+@transaction.non_atomic_requests  # reads only: see home()
+@never_cache
+@require_safe
+def intake_one_page(request: HttpRequest) -> HttpResponse:
+    """Every question on one page, sent to /intake/ in one POST. No page links here: patients are
+    asked one page at a time. It stays for the load and fault tests and for a clinic that embeds the
+    whole questionnaire elsewhere, and it is checked like every patient page."""
+    return render(request, "screening/patient/intake.html", {"form": IntakeForm(), "errors": False})
+
+
+def _one_page(request: HttpRequest, form: IntakeForm) -> HttpResponse:
+    if clients.intake_rate_limited(request):
         # The answers stay on the page: the patient can send them again after a pause.
         form.add_error(None, ValidationError(form.error_messages["rate_limited"], code="rate_limited"))
         context = {"form": form, "errors": form.error_summary()}
         return render(request, "screening/patient/intake.html", context, status=429)
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                _submit(request, form)
-            except (OperationalError, InterfaceError) as exc:
-                return errors.intake_unavailable(request, form, exc)
-            except clients.ReplayedFormToken:
-                # Another browser's used token: its answers come back with a fresh token, never that note.
-                token_used = ValidationError(form.error_messages["token_invalid"], code="token_invalid")
-                form.add_error("form_token", token_used)
-            else:
-                return redirect("screening:result")
-        if form.has_error("form_token"):
-            form.data = form.data.copy()
-            form.data["form_token"] = new_form_token()
-    return render(
-        request,
-        "screening/patient/intake.html",
-        {"form": form, "errors": form.is_bound and form.error_summary()},
-    )
+    if form.is_valid():
+        try:
+            submit(request, form)
+        except (OperationalError, InterfaceError) as exc:
+            return errors.intake_unavailable(request, form, exc)
+        except clients.ReplayedFormToken:
+            # Another browser's used token: its answers come back with a fresh token, never that note.
+            token_used = ValidationError(form.error_messages["token_invalid"], code="token_invalid")
+            form.add_error("form_token", token_used)
+        else:
+            return redirect("screening:result")
+    if form.has_error("form_token"):
+        form.data = form.data.copy()
+        form.data["form_token"] = new_form_token()
+    return render(request, "screening/patient/intake.html", {"form": form, "errors": form.error_summary()})
 
 
-def _submit(request: HttpRequest, form: IntakeForm) -> None:
+def submit(request: HttpRequest, form: IntakeForm) -> None:
     # The submission and the session that lets this browser read its note are stored together
     # or not at all.
     with transaction.atomic():
@@ -99,14 +117,23 @@ def result(request: HttpRequest) -> HttpResponse:
         # The same stored reasons as the therapist's page, retired codes included.
         "reasons": submission.reasons,
         "ls_text": reasons.LIKELY_SUITABLE_PATIENT_TEXT,
+        "tel_href": "tel:" + re.sub(r"[^0-9+]", "", settings.CLINIC_PHONE),
     }
     return render(request, "screening/patient/result.html", context)
 
 
 @require_POST
 def start_over(request: HttpRequest) -> HttpResponse:
+    """Clears every answer of this visit (a new, empty session) and opens the first question."""
     request.session.flush()
     return redirect("screening:intake")
+
+
+@require_POST
+def finish(request: HttpRequest) -> HttpResponse:
+    """Ends the visit: the session goes, so Back shows no answers and no note, only the start page."""
+    request.session.flush()
+    return redirect("screening:home")
 
 
 def _own_submission(request: HttpRequest) -> Submission | None:

@@ -164,7 +164,7 @@ def test_users_who_cannot_see_patient_data_and_patients_are_not_asked(other_user
     assert not gated(other_user_client.get(REVIEW))
     assert not gated(other_user_client.get("/admin/"))
     assert not gated(Client().get(REVIEW))
-    assert other_user_client.get("/intake/").status_code == 200
+    assert other_user_client.get("/intake/name/").status_code == 200
 
 
 def test_without_require_2fa_therapists_go_straight_in(therapist_client: Client) -> None:

@@ -49,7 +49,7 @@ _BEYOND_AXE = """() => {
     if (field.getAttribute("aria-invalid") === "true") {
       const holder = field.closest("[aria-describedby]");
       const ids = holder ? holder.getAttribute("aria-describedby").split(/\\s+/) : [];
-      const errors = ids.map(id => document.getElementById(id)).filter(e => e && e.classList.contains("invalid-feedback") && text(e));
+      const errors = ids.map(id => document.getElementById(id)).filter(e => e && (e.classList.contains("invalid-feedback") || e.classList.contains("error-message")) && text(e));
       if (!errors.length) problems.push("error not tied to its field by aria-describedby: " + name(field));
     }
   }

@@ -1,18 +1,22 @@
-"""What a patient does in the browser: answer with the keyboard or the mouse, step through, send."""
+"""What a patient does in the browser: answer each page with the keyboard or the mouse, check, send."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from tests.e2e.checks import focus_is_shown
 from tests.support.answers import make_answers
 
 CONTACT = {"first_name": "Rosa", "last_name": "Reyes", "phone": "(555) 010-1234", "email": ""}
-# Any hidden section's "Next", and the button that sends the form.
-NEXT = ".step-nav .btn-primary"
-SEND = "[data-step-actions] button[type=submit]"
+CONTINUE = "#intake-form button[type=submit]"
+SEND = "#send-form button[type=submit]"
+CHECK_URL = "/intake/check/"
+
+# The names of the answers on the page in view, in page order.
+_PAGE_FIELDS = """() => [...new Set([...document.querySelectorAll("#intake-form input:not([type=hidden])")]
+  .map(e => e.name))]"""
 
 _FORM_VALUES = """() => {
   const out = {};
@@ -24,9 +28,6 @@ _FORM_VALUES = """() => {
   return out;
 }"""
 
-_SECTIONS = """() => [...document.querySelectorAll("fieldset.intake-section")].map(s =>
-  [...new Set([...s.querySelectorAll("input:not([type=hidden]), select, textarea")].map(e => e.name))])"""
-
 
 def full_form(**overrides: Any) -> dict[str, Any]:
     """Everything a complete questionnaire holds; an override of None leaves that field unanswered."""
@@ -35,27 +36,22 @@ def full_form(**overrides: Any) -> dict[str, Any]:
     return {name: value for name, value in form.items() if value is not None}
 
 
-def shown_values(form: dict[str, Any]) -> dict[str, Any]:
-    """The form as form_values() reads it back from the page."""
-    out = {}
-    for name, value in form.items():
-        if value is True:
-            out[name] = ["on"]
-        elif isinstance(value, list):
-            out[name] = sorted(value)
-        elif value:
-            out[name] = value if name in CONTACT or name == "date_of_birth" else [value]
-    return out
-
-
 def form_values(page: Page) -> dict[str, Any]:
-    """Every answer the page holds now, in every section, shown or not."""
+    """Every answer the page in view holds now."""
     values = page.evaluate(_FORM_VALUES)
     return {name: sorted(v) if isinstance(v, list) else v for name, v in values.items()}
 
 
-def steps_on(page: Page) -> bool:
-    return page.locator("#step-progress").count() > 0
+def value_for(form: dict[str, Any], name: str) -> Any:
+    """The form's answer for one box of a page: the date of birth as three boxes, day, month, year."""
+    if name.startswith("date_of_birth_") and "date_of_birth" in form:
+        year, month, day = form["date_of_birth"].split("-")
+        return {"day": str(int(day)), "month": str(int(month)), "year": year}[name.rsplit("_", 1)[1]]
+    return form.get(name)
+
+
+def on_a_step(page: Page) -> bool:
+    return page.locator("form.step-form").count() > 0
 
 
 # ------------------------------------------------------------------ the keyboard alone
@@ -97,46 +93,55 @@ def _key_in(page: Page, name: str, value: Any) -> None:
         for option in [None] if value is True else value:
             tab_to_field(page, name, option)
             page.keyboard.press("Space")
-    elif kind == "date":
-        tab_to_field(page, name)
-        year, month, day = value.split("-")
-        page.keyboard.type(month + day + year)  # an en-US date box takes month, day, year
     else:
         tab_to_field(page, name)
         page.keyboard.type(value)
 
 
-def answer_with_keyboard(page: Page, form: dict[str, Any]) -> None:
-    """Answers every question in page order with Tab, Space, the arrows and typing; sends with Enter."""
-    sections = page.evaluate(_SECTIONS)
-    for number, names in enumerate(sections, start=1):
-        for name in names:
-            if name in form:
-                _key_in(page, name, form[name])
-        if steps_on(page) and number < len(sections):
-            tab_to(page, "fieldset.intake-section:not([hidden]) .step-nav .btn-primary")
+def answer_page(page: Page, form: dict[str, Any], *, keyboard: bool = False) -> None:
+    """Answers the page in view from the form and presses "Continue" (with Enter, by keyboard)."""
+    for name in page.evaluate(_PAGE_FIELDS):
+        value = value_for(form, name)
+        if value in (None, "", []):
+            continue
+        if keyboard:
+            _key_in(page, name, value)
+        else:
+            _click_in(page, name, value)
+    with page.expect_navigation():
+        if keyboard:
+            tab_to(page, CONTINUE)
             page.keyboard.press("Enter")
-            assert page.evaluate("document.activeElement.id") == "step-progress"
-    tab_to(page, SEND)
-    page.keyboard.press("Enter")
+        else:
+            page.click(CONTINUE)
+
+
+def answer(page: Page, form: dict[str, Any], *, keyboard: bool = False, pages: int | None = None) -> None:
+    """From the first page, answers page after page (all of them, or that many) up to "Check your answers"."""
+    page.goto("/intake/")
+    done = 0
+    while on_a_step(page) and (pages is None or done < pages):
+        answer_page(page, form, keyboard=keyboard)
+        done += 1
+    if pages is None:
+        expect(page).to_have_url(CHECK_URL)
+
+
+def send(page: Page, *, keyboard: bool = False) -> None:
+    """On "Check your answers": ticks the consent and presses "Send"."""
+    expect(page).to_have_url(CHECK_URL)
+    with page.expect_navigation():
+        if keyboard:
+            tab_to_field(page, "consent")
+            page.keyboard.press("Space")
+            tab_to(page, SEND)
+            page.keyboard.press("Enter")
+        else:
+            page.check("#id_consent")
+            page.click(SEND)
 
 
 # ------------------------------------------------------------------ the mouse (or a finger)
-
-
-def answer(page: Page, form: dict[str, Any], *, stop_after_section: int | None = None) -> None:
-    """Fills in the form section by section, pressing Next when steps are shown."""
-    sections = page.evaluate(_SECTIONS)
-    for number, names in enumerate(sections, start=1):
-        already = form_values(page)
-        for name in names:
-            if name in form and already.get(name) != shown_values({name: form[name]}).get(name):
-                _click_in(page, name, form[name])
-        if number == stop_after_section:
-            return
-        next_button = page.locator(f"fieldset.intake-section:not([hidden]) {NEXT}")
-        if steps_on(page) and number < len(sections):
-            next_button.click()
 
 
 def _click_in(page: Page, name: str, value: Any) -> None:
@@ -151,22 +156,7 @@ def _click_in(page: Page, name: str, value: Any) -> None:
         page.fill(f"[name='{name}']", value)
 
 
-def send(page: Page) -> None:
-    page.click(SEND)
-
-
-_SET_VALUES = """form => {
-  for (const [name, value] of Object.entries(form)) for (const el of document.getElementsByName(name)) {
-    if (el.type === "radio" || el.type === "checkbox")
-      el.checked = value === true || value === el.value || (Array.isArray(value) && value.includes(el.value));
-    else el.value = value;
-  }
-}"""
-
-
 def send_quickly(page: Page, form: dict[str, Any]) -> None:
-    """Sets every answer at once and sends: for tests about the next page, not about answering."""
-    page.evaluate(_SET_VALUES, form)
-    while page.locator(f"fieldset.intake-section:not([hidden]) {NEXT}").count():
-        page.click(f"fieldset.intake-section:not([hidden]) {NEXT}")
-    page.click(SEND)
+    """Answers every page and sends: for tests about the page after, not about answering."""
+    answer(page, form)
+    send(page)

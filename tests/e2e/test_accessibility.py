@@ -13,23 +13,63 @@ from django.contrib.auth.models import User
 from playwright.sync_api import Page, expect
 
 from tests.e2e.checks import LANGUAGE_CODES, PageCheck
-from tests.e2e.patient import full_form, send_quickly
+from tests.e2e.patient import CONTINUE, answer, full_form, send_quickly
 
 pytestmark = pytest.mark.e2e
 
 
-def _intake_sent_empty(page: Page) -> None:
-    page.goto("/intake/")
-    send_quickly(page, {})
+def _continue(page: Page) -> None:
+    with page.expect_navigation():
+        page.click(CONTINUE)
+
+
+def _choice_page(page: Page) -> None:
+    answer(page, full_form(), pages=2)
+    expect(page.locator("input[type=radio]").first).to_be_visible()
+
+
+def _date_with_errors(page: Page) -> None:
+    answer(page, full_form(), pages=1)
+    page.fill("#id_date_of_birth_day", "31")
+    _continue(page)
     expect(page.locator("#error-summary")).to_be_visible()
 
 
-def _note_with_reasons(page: Page) -> None:
-    page.goto("/intake/")
+def _several_questions_with_errors(page: Page) -> None:
+    answer(page, full_form(), pages=8)
+    _continue(page)
+    expect(page.locator(".error-message")).to_have_count(3)
+
+
+def _checkboxes_with_errors(page: Page) -> None:
+    answer(page, full_form(), pages=10)
+    _continue(page)
+    expect(page.locator("#error-summary")).to_be_visible()
+
+
+def _check_answers(page: Page) -> None:
+    answer(page, full_form())
+
+
+def _check_answers_with_error(page: Page) -> None:
+    answer(page, full_form())
+    with page.expect_navigation():
+        page.click("#send-form button[type=submit]")
+    expect(page.locator("#error-summary")).to_be_visible()
+
+
+def _confirmation_with_reasons(page: Page) -> None:
     send_quickly(
         page, full_form(has_implanted_electronic_device="yes", depth="unsure", skin_sensitivity=["unsure"])
     )
     expect(page.locator(".reasons li")).to_have_count(3)
+
+
+def _one_page_sent_empty(page: Page) -> None:
+    page.goto("/intake/all/")
+    with page.expect_navigation():
+        page.locator("#intake-form button[type=submit]").click()
+    expect(page.locator("#error-summary")).to_be_visible()
 
 
 def _login_refused(page: Page) -> None:
@@ -43,9 +83,16 @@ def _login_refused(page: Page) -> None:
 
 PAGES: dict[str, Callable[[Page], None]] = {
     "home": lambda page: page.goto("/"),
-    "intake": lambda page: page.goto("/intake/"),
-    "intake-with-errors": _intake_sent_empty,
-    "note": _note_with_reasons,
+    "step-text": lambda page: page.goto("/intake/"),
+    "step-choice": _choice_page,
+    "step-date-with-errors": _date_with_errors,
+    "step-several-with-errors": _several_questions_with_errors,
+    "step-checkboxes-with-errors": _checkboxes_with_errors,
+    "check-answers": _check_answers,
+    "check-answers-with-error": _check_answers_with_error,
+    "confirmation": _confirmation_with_reasons,
+    "one-page": lambda page: page.goto("/intake/all/"),
+    "one-page-with-errors": _one_page_sent_empty,
     "no-note": lambda page: page.goto("/intake/result/"),
     "login": lambda page: page.goto("/accounts/login/"),
     "login-refused": _login_refused,

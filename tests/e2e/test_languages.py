@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from screening.models import Submission
-from tests.e2e.patient import answer, form_values, full_form, send
+from tests.e2e.patient import CONTINUE, answer, form_values, full_form, send
 from tests.support.answers import make_answers
 
 pytestmark = pytest.mark.e2e
@@ -31,26 +31,32 @@ def test_the_switch_keeps_spanish_for_the_visit_and_answers_are_stored_as_codes(
     page.get_by_role("button", name="Español").click()
     expect(page.locator("h1")).to_have_text("Preguntas antes de la iontoforesis")
     page.get_by_role("link", name="Empezar las preguntas").click()
-    expect(page.locator("#step-progress")).to_have_text("Paso 1 de 5: Sobre usted")
-    screenshot(page, "1-intake")
+    expect(page.locator("#step-progress")).to_have_text("Paso 1 de 17")
+    screenshot(page, "1-first-page")
 
     answer(page, full_form(pregnant="unsure"))
+    expect(page.locator("h1")).to_have_text("Revise sus respuestas antes de enviarlas")
+    screenshot(page, "2-check-your-answers")
     send(page)
-    expect(page.locator("h1")).to_have_text("Su nota")
+    expect(page.locator("h1")).to_have_text("Sus respuestas se han enviado")
     expect(page.locator(".reasons")).to_contain_text("Usted tuvo dudas en una o más preguntas de seguridad.")
-    screenshot(page, "2-note")
+    screenshot(page, "3-confirmation")
     submission = Submission.objects.get()
     assert submission.language == "es"
     assert submission.answers == make_answers(pregnant="unsure")
 
-    page.get_by_role("button", name="Terminar y borrar esta página").click()
-    expect(page.locator("h1")).to_have_text("Preguntas antes del tratamiento")
+    page.get_by_role("button", name="Terminar").click()
+    expect(page.locator("h1")).to_have_text("Preguntas antes de la iontoforesis")
 
 
 def test_switching_language_in_the_middle_keeps_the_answers(page: Page) -> None:
-    page.goto("/intake/")
-    answer(page, full_form(), stop_after_section=2)
+    answer(page, full_form(), pages=2)
+    page.locator("a.back-link").click()
     kept = form_values(page)
+    assert kept["date_of_birth_year"] == "1980"
     page.get_by_role("button", name="Español").click()
-    expect(page.locator("#step-progress")).to_have_text("Paso 2 de 5: Su problema de salud")
+    expect(page.locator("#step-progress")).to_have_text("Paso 2 de 17")
     assert form_values(page) == kept
+    with page.expect_navigation():
+        page.click(CONTINUE)
+    expect(page.locator("h1")).to_have_text("¿Qué problema le está tratando su terapeuta?")

@@ -1,4 +1,4 @@
-"""The questionnaire stays light for a phone on a weak connection, and loads nothing from another site."""
+"""A question page stays light for a phone on a weak connection, and loads nothing from another site."""
 
 from __future__ import annotations
 
@@ -21,13 +21,13 @@ BUDGET_BYTES = 100_000
 
 
 @pytest.mark.parametrize("language", LANGUAGE_CODES)
-def test_intake_page_stays_under_100_kb_from_our_own_site_only(
+def test_a_question_page_stays_under_100_kb_from_our_own_site_only(
     new_page: Callable[..., Page], language: str, live_server: LiveServer, capsys: pytest.CaptureFixture[str]
 ) -> None:
     page = new_page("phone", language)
     responses: list[Response] = []
     page.on("response", lambda response: responses.append(response))
-    page.goto("/intake/", wait_until="networkidle")
+    page.goto("/intake/name/", wait_until="networkidle")
 
     assert [r.url for r in responses if not r.url.startswith(live_server.url + "/")] == []
     assert all(r.ok for r in responses), [(r.url, r.status) for r in responses]

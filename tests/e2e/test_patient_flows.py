@@ -1,4 +1,4 @@
-"""A patient's visit in a real browser, at phone and at desktop size: answer, fix mistakes, get the note."""
+"""A patient's visit in a real browser, page by page, at phone and desktop size, with and without JavaScript."""
 
 from __future__ import annotations
 
@@ -8,161 +8,187 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from screening.forms.steps import STEPS
 from screening.models import Submission
-from tests.e2e.patient import (
-    SEND,
-    answer,
-    answer_with_keyboard,
-    form_values,
-    full_form,
-    send,
-    shown_values,
-    tab_to,
-)
+from tests.e2e.patient import CHECK_URL, CONTINUE, answer, answer_page, form_values, full_form, send
 from tests.support.answers import make_answers
 
 pytestmark = pytest.mark.e2e
 
 Shot = Callable[[Page, str], Path]
+SENT = {"en": "Your answers have been sent", "es": "Sus respuestas se han enviado"}
 
 
-def read_note(page: Page) -> str:
+def read_confirmation(page: Page, language: str = "en") -> str:
     expect(page).to_have_url("/intake/result/")
-    expect(page.locator("h1")).to_have_text("Your screening note")
-    reference = Submission.objects.get().reference
-    expect(page.get_by_test_id("reference")).to_have_text(reference)
+    expect(page.locator("h1")).to_have_text(SENT[language])
+    expect(page.get_by_test_id("reference")).to_have_text(Submission.objects.get().reference)
     return page.locator("main").inner_text()
 
 
-def test_keyboard_alone_answers_every_question_and_reads_the_note(page: Page, screenshot: Shot) -> None:
-    page.goto("/intake/")
-    expect(page.locator("#step-progress")).to_have_text("Step 1 of 5: About you")
-    screenshot(page, "1-first-step")
-    answer_with_keyboard(page, full_form())
-    note = read_note(page)
-    assert "may be a good fit" in note
-    assert Submission.objects.get().answers == make_answers()
-    screenshot(page, "2-note")
-
-
-def test_without_javascript_the_keyboard_alone_still_gets_the_note(
-    new_page: Callable[..., Page], viewport: str, screenshot: Shot
+@pytest.mark.parametrize("language", ["en", "es"])
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_a_keyboard_only_patient_reaches_the_confirmation(
+    new_page: Callable[..., Page], viewport: str, javascript: bool, language: str, screenshot: Shot
 ) -> None:
-    page = new_page(viewport, javascript=False)
+    page = new_page(viewport, language, javascript=javascript)
     page.goto("/intake/")
-    expect(page.locator("#step-progress")).to_have_count(0)
-    expect(page.locator("fieldset.intake-section:visible")).to_have_count(5)
-    answer_with_keyboard(page, full_form(depth="unsure", has_implanted_electronic_device="yes"))
-    note = read_note(page)
-    assert "likely not right for you" in note
-    assert "device inside your body that uses electricity" in note
-    screenshot(page, "note")
+    expect(page.locator("#step-progress")).to_have_text(
+        f"Step 1 of {len(STEPS)}" if language == "en" else f"Paso 1 de {len(STEPS)}"
+    )
+    screenshot(page, "1-first-page")
+    answer(page, full_form(), keyboard=True)
+    screenshot(page, "2-check-your-answers")
+    send(page, keyboard=True)
+    read_confirmation(page, language)
+    screenshot(page, "3-confirmation")
+    submission = Submission.objects.get()
+    assert submission.answers == make_answers()
+    assert submission.language == language
 
 
-def test_mistakes_lead_to_a_summary_whose_links_reach_each_field_and_no_answer_is_lost(
+def test_an_empty_page_comes_back_with_a_summary_whose_link_reaches_the_field(
     page: Page, screenshot: Shot
 ) -> None:
-    form = full_form(pregnant=None, phone=None, consent=None)
-    page.goto("/intake/")
-    answer(page, form)
-    send(page)
-
+    answer(page, full_form(), pages=5)  # up to the device question
+    expect(page.locator("h1")).to_have_text(
+        "Do you have a device inside your body that runs on a battery or electricity?"
+    )
+    with page.expect_navigation():
+        page.click(CONTINUE)
     summary = page.locator("#error-summary")
     expect(summary).to_be_focused()
-    expect(page).to_have_title(
-        "Please check your answers – Screening questions · Ionto Screen Physical Therapy"
-    )
-    assert form_values(page) == shown_values(form)
-    screenshot(page, "1-error-summary")
-
-    # Each link focuses its field and shows its question, not only the first option of a choice.
-    questions = {
-        "id_phone": "Phone",
-        "id_pregnant_0": "Are you pregnant, or could you be pregnant?",
-        "id_consent": "I agree that the clinic stores my answers",
-    }
-    links = summary.locator("a")
-    expect(links).to_have_count(len(questions))
-    for link, (target, question) in zip(links.all(), questions.items(), strict=True):
-        expect(link).to_have_attribute("href", f"#{target}")
-        link.focus()
-        page.keyboard.press("Enter")
-        expect(page.locator(f"#{target}")).to_be_focused()
-        expect(page.locator(f"#{target}")).to_be_in_viewport()
-        expect(page.locator("legend, label").filter(has_text=question).first).to_be_in_viewport()
-    screenshot(page, "2-focus-on-consent")
-
-    page.check("#id_pregnant_1")
-    page.fill("#id_phone", "(555) 010-1234")
-    page.check("#id_consent")
-    assert form_values(page) == shown_values(full_form())
-    tab_to(page, SEND)
+    assert page.title().startswith("Error: ")
+    screenshot(page, "1-error")
+    link = summary.locator("a")
+    expect(link).to_have_attribute("href", "#id_has_implanted_electronic_device_0")
+    link.focus()
     page.keyboard.press("Enter")
-    read_note(page)
-    assert Submission.objects.get().answers == make_answers()
-    screenshot(page, "3-note")
+    expect(page.locator("#id_has_implanted_electronic_device_0")).to_be_focused()
+    expect(page.locator("legend h1")).to_be_in_viewport()
+    assert not Submission.objects.exists()
 
 
-def test_reload_and_back_in_the_middle_keep_every_answer(page: Page, screenshot: Shot) -> None:
-    form = full_form()
-    page.goto("/intake/")
-    answer(page, form, stop_after_section=2)
-    kept = form_values(page)
-    assert kept["first_name"] == "Rosa" and kept["condition"] == ["tendonitis"]
-    expect(page.locator("#step-progress")).to_have_text("Step 2 of 5: Your condition")
+def test_answers_are_at_least_40_px_and_tappable_across_the_whole_label(page: Page) -> None:
+    answer(page, full_form(), pages=10)  # the skin reactions: a page of checkboxes
+    sizes = page.locator(".choice input").evaluate_all(
+        "els => els.map(e => [e.getBoundingClientRect().width, e.getBoundingClientRect().height])"
+    )
+    assert sizes and all(w >= 40 and h >= 40 for w, h in sizes), sizes
+    labels = page.locator(".choice label").evaluate_all(
+        "els => els.map(e => e.getBoundingClientRect().height)"
+    )
+    assert all(h >= 40 for h in labels), labels
+    label = page.locator("label[for='id_skin_sensitivity_2']")
+    box = label.bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + box["width"] - 5, box["y"] + box["height"] / 2)  # the far end of the label
+    expect(page.locator("#id_skin_sensitivity_2")).to_be_checked()
 
-    page.reload()
-    expect(page.locator("#step-progress")).to_have_text("Step 2 of 5: Your condition")
-    assert form_values(page) == kept
-    screenshot(page, "1-after-reload")
 
-    page.go_back()  # the browser's Back goes to the previous section, not off the page
-    expect(page.locator("#step-progress")).to_have_text("Step 1 of 5: About you")
-    expect(page.locator("#id_first_name")).to_have_value("Rosa")
+def test_none_of_these_unticks_the_other_answers_and_the_reverse(page: Page) -> None:
+    answer(page, full_form(), pages=10)
+    page.uncheck("#id_skin_sensitivity_3")
+    page.check("#id_skin_sensitivity_0")
+    page.check("#id_skin_sensitivity_1")
+    page.check("#id_skin_sensitivity_3")  # "None of these"
+    assert form_values(page)["skin_sensitivity"] == ["none"]
+    page.check("#id_skin_sensitivity_2")
+    assert form_values(page)["skin_sensitivity"] == ["sensitive_skin"]
 
-    page.click("a.site-name")  # leave the questionnaire, then come back with Back
-    expect(page).to_have_url("/")
-    page.go_back()
-    expect(page.locator("#step-progress")).to_have_text("Step 1 of 5: About you")
-    assert form_values(page) == kept
-    screenshot(page, "2-after-leaving-and-back")
 
-    answer(page, form)
+def test_without_javascript_the_server_still_refuses_none_with_another_answer(
+    new_page: Callable[..., Page], viewport: str
+) -> None:
+    page = new_page(viewport, javascript=False)
+    answer(page, full_form(), pages=10)
+    page.check("#id_skin_sensitivity_3")  # "None of these" ...
+    page.check("#id_skin_sensitivity_0")  # ... and another answer: nothing unticks it without JavaScript
+    with page.expect_navigation():
+        page.click(CONTINUE)
+    expect(page.locator(".error-message")).to_contain_text('"None of these" cannot be chosen together')
+
+
+def test_back_and_change_keep_every_answer(page: Page, screenshot: Shot) -> None:
+    answer(page, full_form(), pages=3)
+    page.locator("a.back-link").click()
+    expect(page.locator("#id_condition_0")).to_be_checked()
+    page.locator("a.back-link").click()
+    expect(page.locator("#id_date_of_birth_year")).to_have_value("1980")
+    screenshot(page, "1-back-keeps-the-date")
+    page.go_back()  # the browser's own Back, to the page with the patient's condition
+    expect(page.locator("#id_condition_0")).to_be_checked()
+
+    answer(page, full_form())
+    page.get_by_role("link", name="Change Are you pregnant, or could you be pregnant?").click()
+    page.check("#id_pregnant_2")
+    with page.expect_navigation():
+        page.click(CONTINUE)
+    expect(page).to_have_url(CHECK_URL)
+    expect(page.locator("main")).to_contain_text("I'm not sure")
+    screenshot(page, "2-check-after-a-change")
     send(page)
-    read_note(page)
+    read_confirmation(page)
+    assert Submission.objects.get().answers == make_answers(pregnant="unsure")
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
-def test_nothing_stays_in_the_browser_after_sending(
+def test_after_finish_back_shows_no_answers_and_no_resubmission(
     new_page: Callable[..., Page], viewport: str, javascript: bool, screenshot: Shot
 ) -> None:
     page = new_page(viewport, javascript=javascript)
-    page.goto("/intake/")
     answer(page, full_form())
     send(page)
-    read_note(page)
-
+    read_confirmation(page)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Finish").click()
+    expect(page).to_have_url("/")
     page.go_back()
-    expect(page).to_have_url("/intake/")
-    assert form_values(page) == {}
-    screenshot(page, "1-back-after-sending")
+    expect(page.locator("h1")).to_have_text("Nothing to show")
+    screenshot(page, "1-back-after-finish")
+    page.go_back()  # to "Check your answers": gone with the session, so the first page, empty
+    expect(page).to_have_url("/intake/name/")
+    assert "Rosa" not in page.content()
     page.goto("/intake/")
     assert form_values(page) == {}
-    if javascript:
-        assert page.evaluate("sessionStorage.length") == 0
 
 
-def test_start_over_leaves_nothing_behind(page: Page, screenshot: Shot) -> None:
-    page.goto("/intake/")
-    answer(page, full_form(), stop_after_section=3)
-    page.reload()
-    assert form_values(page)["last_name"] == "Reyes"
-
+def test_start_over_leaves_nothing_behind(page: Page) -> None:
+    answer(page, full_form(), pages=3)
     page.get_by_role("button", name="Start over and clear my answers").click()
-    expect(page).to_have_url("/intake/")
-    expect(page.locator("#step-progress")).to_have_text("Step 1 of 5: About you")
+    expect(page).to_have_url("/intake/name/")
     assert form_values(page) == {}
-    assert page.evaluate("sessionStorage.length") == 0
     page.go_back()
-    assert form_values(page) == {}
-    screenshot(page, "back-after-start-over")
+    assert "Reyes" not in page.content()
+
+
+def test_the_printed_confirmation_lists_every_reason_in_large_type(
+    new_page: Callable[..., Page], screenshot: Shot, tmp_path: Path
+) -> None:
+    page = new_page("desktop")
+    answer(
+        page, full_form(has_implanted_electronic_device="yes", depth="unsure", skin_sensitivity=["unsure"])
+    )
+    send(page)
+    read_confirmation(page)
+    page.emulate_media(media="print")
+    reasons = page.locator(".reasons li")
+    expect(reasons).to_have_count(3)
+    for reason in reasons.all():
+        expect(reason).to_be_visible()
+    sizes = page.locator("main p, main li").evaluate_all(
+        "els => els.filter(e => e.offsetParent).map(e => parseFloat(getComputedStyle(e).fontSize))"
+    )
+    assert min(sizes) >= 11 * 96 / 72, sizes  # 11 pt in CSS pixels
+    expect(page.get_by_role("button", name="Finish")).to_be_hidden()
+    page.pdf(path=str(tmp_path / "confirmation.pdf"))
+    screenshot(page, "printed")
+
+
+def test_a_later_page_opened_by_its_address_sends_the_patient_back_to_the_first_unanswered(
+    page: Page,
+) -> None:
+    page.goto("/intake/allergies/")
+    expect(page).to_have_url("/intake/name/")
+    answer_page(page, full_form())
+    expect(page).to_have_url("/intake/date-of-birth/")

@@ -15,6 +15,7 @@ from django.utils import translation
 
 from screening.clinical import questions, reasons
 from screening.forms.intake import IntakeForm
+from screening.forms.steps import QUESTION_ERRORS, SECTION_TITLES, STEPS, StepForm
 
 LOCALE_DIR = Path(settings.LOCALE_PATHS[0])
 TRANSLATED = [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
@@ -29,6 +30,10 @@ PATIENT_TEMPLATES = (
     "screening/patient/result.html",
     "screening/patient/result_gone.html",
     "screening/patient/intake_unavailable.html",
+    "screening/patient/step.html",
+    "screening/patient/_question.html",
+    "screening/patient/check.html",
+    "screening/patient/send_unavailable.html",
     "400.html",
     "403.html",
     "404.html",
@@ -69,6 +74,12 @@ def _code_msgids() -> set[tuple[str | None, str]]:
         texts |= {str(m) for m in form.error_messages.values()}
         for field in form.fields.values():
             texts |= {str(field.label or ""), str(field.help_text or "")}
+        texts |= {str(m) for m in StepForm.error_messages.values()}
+        texts |= {str(title) for title in SECTION_TITLES.values()}
+        texts |= {str(message) for message in QUESTION_ERRORS.values()}
+        for step in STEPS:
+            texts |= {str(step.title or "")}
+            texts |= {str(field.label or "") for field in StepForm(step).fields.values()}
     return {(None, text) for text in texts if text}
 
 
@@ -97,7 +108,9 @@ def test_compiled_catalog_matches_the_po_file(language: str) -> None:
 
 def test_spanish_intake_page_speaks_spanish_down_to_django_own_errors(client: Client, db: None) -> None:
     intake = reverse("screening:intake")
-    page = client.get(intake, headers={"accept-language": "es"}).content.decode()
+    page = client.get(
+        reverse("screening:intake-one-page"), headers={"accept-language": "es"}
+    ).content.decode()
     assert '<html lang="es">' in page
     for text in (
         "Preguntas antes del tratamiento",
@@ -112,6 +125,26 @@ def test_spanish_intake_page_speaks_spanish_down_to_django_own_errors(client: Cl
     with_errors = client.post(intake, {}, headers={"accept-language": "es"}).content.decode()
     assert "Revise estas respuestas" in with_errors
     assert "Este campo es obligatorio." in with_errors  # Django's own message, in Django's own Spanish
+
+
+def test_spanish_step_pages_speak_spanish_with_their_errors(client: Client, db: None) -> None:
+    step = reverse("screening:intake-step", args=["pregnancy"])
+    client.post(reverse("screening:intake-step", args=["name"]), {"first_name": "A", "last_name": "B"})
+    spanish = {"accept-language": "es"}
+    page = client.get(
+        reverse("screening:intake-step", args=["date-of-birth"]), headers=spanish
+    ).content.decode()
+    assert "Paso 2 de 17" in page
+    assert "Continuar" in page
+    with_errors = client.post(
+        reverse("screening:intake-step", args=["date-of-birth"]),
+        {"date_of_birth_day": "1"},
+        headers=spanish,
+        follow=True,
+    ).content.decode()
+    assert "<title>Error:" in with_errors
+    assert "La fecha de nacimiento debe incluir un mes" in with_errors
+    assert client.get(step, headers=spanish).status_code == 302  # an earlier page is still to answer
 
 
 def test_switching_language_is_kept_for_the_visit(client: Client, db: None) -> None:

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import connection
 
 from screening.models import Submission
-from tests.support.intake import INTAKE, RESULT, form_data
+from tests.support.intake import INTAKE, ONE_PAGE, RESULT, form_data
 from tests.support.live import Browser, Gunicorn
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -54,7 +54,7 @@ def _answers(**overrides: Any) -> dict[str, Any]:
 
 def _submit(browser: Browser, answers: dict[str, Any]) -> str:
     """The reference on the patient's note, after GET form, POST, GET note; raises on anything else."""
-    sent = browser.post(INTAKE, browser.fill(INTAKE, "intake-form", answers))
+    sent = browser.post(INTAKE, browser.fill(ONE_PAGE, "intake-form", answers))
     if sent.status != 302 or sent.headers["Location"] != RESULT:
         raise AssertionError(f"POST answered {sent.status}")
     note = browser.get(RESULT)
@@ -89,7 +89,7 @@ def test_fifty_concurrent_submits_store_fifty_rows_without_an_error(server: Guni
 def test_a_double_submit_race_stores_one_submission(server: Gunicorn) -> None:
     # One browser sends its form ten times at once: a double click and impatient resends.
     patient = server.browser()
-    fields = patient.fill(INTAKE, "intake-form", _answers())
+    fields = patient.fill(ONE_PAGE, "intake-form", _answers())
 
     def send() -> int:
         again = server.browser()
@@ -104,7 +104,7 @@ def test_a_double_submit_race_stores_one_submission(server: Gunicorn) -> None:
 
 def test_static_files_are_hashed_compressed_and_cached_for_ever(server: Gunicorn) -> None:
     browser = server.browser()
-    page = browser.get(INTAKE).text
+    page = browser.get(ONE_PAGE).text
     stylesheet = re.search(r'href="(/static/vendor/bootstrap/bootstrap\.trim\.[0-9a-f]{12}\.css)"', page)
     assert stylesheet, "the page names the hashed stylesheet"
     response = browser.get(stylesheet.group(1), headers={"Accept-Encoding": "gzip"})

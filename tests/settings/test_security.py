@@ -83,7 +83,7 @@ def test_http_is_redirected_to_https_when_the_redirect_is_on(client: Client, set
     response = client.get("/intake/")
     assert response.status_code == 301
     assert response["Location"] == "https://testserver/intake/"
-    assert client.get("/intake/", secure=True).status_code == 200
+    assert client.get("/intake/name/", secure=True).status_code == 200
 
 
 def test_https_responses_carry_hsts(client: Client, settings: Any) -> None:

@@ -1,4 +1,4 @@
-"""The patient's questionnaire as a test sends it: its two addresses and a complete, valid POST."""
+"""The patient's questionnaire as a test sends it in one POST: its addresses and a complete, valid POST."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from screening.forms.intake import new_form_token
 from tests.support.answers import make_answers
 
 INTAKE = reverse("screening:intake")
+# The whole questionnaire on one page: GET it for the tokens, then POST every answer to INTAKE.
+ONE_PAGE = reverse("screening:intake-one-page")
 RESULT = reverse("screening:result")
 
 

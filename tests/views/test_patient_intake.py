@@ -17,7 +17,7 @@ from screening.clinical.rules import RULES_VERSION
 from screening.forms.intake import IntakeForm, layout_version
 from screening.models import Submission
 from tests.support.answers import make_answers
-from tests.support.intake import INTAKE, RESULT, error_codes, form_data
+from tests.support.intake import INTAKE, ONE_PAGE, RESULT, error_codes, form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +47,7 @@ def test_home_links_to_the_questionnaire(client: Client) -> None:
 
 
 def test_intake_page_has_every_question_and_the_consent(client: Client) -> None:
-    response = client.get(INTAKE)
+    response = client.get(ONE_PAGE)
     assert response.status_code == 200
     html = response.content.decode()
     for name in [*make_answers(), "first_name", "last_name", "phone", "email", "consent", "form_token"]:
@@ -119,8 +119,8 @@ def test_start_over_forgets_the_result(client: Client) -> None:
 
 def test_two_patients_get_their_own_tokens_and_both_answers_are_stored() -> None:
     rosa, ana = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
-    first = rosa.get(INTAKE)
-    second = ana.get(INTAKE)  # served from the cached questionnaire
+    first = rosa.get(ONE_PAGE)
+    second = ana.get(ONE_PAGE)  # served from the cached questionnaire
     assert 'name="first_name"' in caches["template_fragments"].get(fragment_key(), "")
     assert token_of(first) != token_of(second)
     assert token_of(first, "csrfmiddlewaretoken") != token_of(second, "csrfmiddlewaretoken")
@@ -132,22 +132,22 @@ def test_two_patients_get_their_own_tokens_and_both_answers_are_stored() -> None
 
 
 def test_the_cached_questionnaire_is_the_one_rendered_afresh(client: Client, settings: Any) -> None:
-    rendered = without_tokens(client.get(INTAKE))  # renders the questionnaire and caches it
+    rendered = without_tokens(client.get(ONE_PAGE))  # renders the questionnaire and caches it
     fragment = caches["template_fragments"].get(fragment_key())
     assert fragment and 'name="first_name"' in fragment
     assert "form_token" not in fragment and "csrfmiddlewaretoken" not in fragment
-    cached = without_tokens(client.get(INTAKE))
+    cached = without_tokens(client.get(ONE_PAGE))
     settings.CACHES = {
         **settings.CACHES,
         "template_fragments": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
     }
-    never_cached = without_tokens(client.get(INTAKE))
+    never_cached = without_tokens(client.get(ONE_PAGE))
     assert rendered == cached == never_cached
 
 
 def test_the_cached_questionnaire_follows_the_language(client: Client) -> None:
-    assert "First name<span" in client.get(INTAKE).content.decode()  # English, now cached
-    spanish = client.get(INTAKE, headers={"accept-language": "es"}).content.decode()
+    assert "First name<span" in client.get(ONE_PAGE).content.decode()  # English, now cached
+    spanish = client.get(ONE_PAGE, headers={"accept-language": "es"}).content.decode()
     assert "Nombre<span" in spanish and "First name<span" not in spanish
     assert "Nombre<span" in caches["template_fragments"].get(fragment_key("es"), "")
 
@@ -155,16 +155,16 @@ def test_the_cached_questionnaire_follows_the_language(client: Client) -> None:
 def test_a_new_version_of_the_questionnaire_is_not_served_from_the_old_cache(
     client: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    client.get(INTAKE)
+    client.get(ONE_PAGE)
     caches["template_fragments"].set(fragment_key(), "<p>the questionnaire of the last deploy</p>")
-    assert "the last deploy" in client.get(INTAKE).content.decode()
+    assert "the last deploy" in client.get(ONE_PAGE).content.decode()
     monkeypatch.setattr(IntakeForm, "layout_version", "the next deploy")
-    html = client.get(INTAKE).content.decode()
+    html = client.get(ONE_PAGE).content.decode()
     assert "the last deploy" not in html and 'name="first_name"' in html
 
 
 def test_a_form_with_errors_is_rendered_afresh_not_from_the_cache(client: Client) -> None:
-    client.get(INTAKE)  # the empty questionnaire is cached
+    client.get(ONE_PAGE)  # the empty questionnaire is cached
     response = client.post(INTAKE, form_data(consent=None, body_area="knee", first_name="Rosalind"))
     html = response.content.decode()
     assert re.search(r'value="knee"[^>]*checked', html)
@@ -256,15 +256,15 @@ def test_result_without_a_submission_is_a_calm_404(client: Client) -> None:
 def test_patient_pages_have_no_inline_code_and_load_the_script_deferred(client: Client) -> None:
     # A strict Content-Security-Policy is coming: no inline scripts, styles or event handlers.
     client.post(INTAKE, form_data())
-    for url in ("/", INTAKE, RESULT):
+    for url in ("/", ONE_PAGE, RESULT):
         html = client.get(url).content.decode()
         assert not re.search(r"<script(?![^>]*\bsrc=)|<style|\sstyle=|\son[a-z]+=", html), url
     # Hashed by collectstatic's manifest, as served in production.
     script = r'<script src="/static/js/intake\.[0-9a-f]{12}\.js" defer>'
-    assert re.search(script, client.get(INTAKE).content.decode())
+    assert re.search(script, client.get(ONE_PAGE).content.decode())
 
 
 def test_questionnaire_asks_the_browser_not_to_refill_answers(client: Client) -> None:
-    html = client.get(INTAKE).content.decode()
+    html = client.get(ONE_PAGE).content.decode()
     assert re.search(r'<form[^>]*id="intake-form"[^>]*autocomplete="off"', html)
     assert 'autocomplete="given-name"' in html  # the contact fields keep their purpose (WCAG 1.3.5)
