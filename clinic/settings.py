@@ -314,10 +314,9 @@ SECURE_HSTS_PRELOAD = True
 # client's address is taken that many entries from the right of X-Forwarded-For (what the client
 # wrote itself, further left, is ignored), and X-Forwarded-Proto is believed. 0: no proxy, only
 # REMOTE_ADDR counts. TRUSTED_PROXY=true, the older switch, means one proxy.
-if os.getenv("TRUSTED_PROXY_HOPS", "").strip():
-    TRUSTED_PROXY_HOPS = envint("TRUSTED_PROXY_HOPS", 0, low=0, high=5)
-else:
-    TRUSTED_PROXY_HOPS = 1 if envbool("TRUSTED_PROXY", "false") else 0
+TRUSTED_PROXY_HOPS = envint(
+    "TRUSTED_PROXY_HOPS", 1 if envbool("TRUSTED_PROXY", "false") else 0, low=0, high=5
+)
 if TRUSTED_PROXY_HOPS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.http import HttpResponse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from screening.accounts.decorators import TherapistRequest, therapist_required
 from screening.exports import fhir, pdf
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 
 @therapist_required
-@require_GET
+@require_safe
 def review_summary_pdf(request: TherapistRequest, code: uuid.UUID) -> HttpResponse:
     # An unknown paper gets the default one: the choice is a convenience, not patient data.
     paper = request.GET.get("paper", "")
@@ -34,7 +34,7 @@ def review_summary_pdf(request: TherapistRequest, code: uuid.UUID) -> HttpRespon
 
 
 @therapist_required
-@require_GET
+@require_safe
 def review_fhir_bundle(request: TherapistRequest, code: uuid.UUID) -> HttpResponse:
     submission = get_submission_for_therapist(
         request, code, action=AccessLog.Action.EXPORT, detail="fhir.json"

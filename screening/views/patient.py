@@ -51,7 +51,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @sensitive_post_parameters()
 @require_http_methods(["GET", "HEAD", "POST"])
 def intake(request: HttpRequest) -> HttpResponse:
-    if request.method == "GET":
+    if request.method != "POST":  # GET and HEAD alike: a HEAD must never count as a send
         return redirect("screening:intake-step", slug="name")
     return _one_page(request, IntakeForm(request.POST))
 

@@ -15,7 +15,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from screening.models import Submission
-from tests.support.intake import INTAKE, form_data
+from tests.support.intake import INTAKE, ONE_PAGE, form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +33,8 @@ def _admins_would_be_mailed(settings: Any) -> None:
 def _browser(path: str) -> Client:
     # CSRF checked as a browser's request is: the body must be read to find the token.
     browser = Client(enforce_csrf_checks=True, raise_request_exception=False)
-    browser.get(path)
+    # The questionnaire's one-page form is where a browser gets the cookie to POST to INTAKE.
+    browser.get(ONE_PAGE if path == INTAKE else path)
     return browser
 
 

@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 
 from screening.models import Submission
-from tests.support.intake import INTAKE, RESULT, form_data
+from tests.support.intake import INTAKE, ONE_PAGE, RESULT, form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +18,7 @@ TOKEN = re.compile(r'name="form_token" value="([^"]+)"')
 
 def _browser() -> Client:
     browser = Client()
-    browser.get(INTAKE)  # a visit: the CSRF cookie that tells this browser from others
+    browser.get(ONE_PAGE)  # a visit: the CSRF cookie that tells this browser from others
     return browser
 
 

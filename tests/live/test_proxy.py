@@ -21,7 +21,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 
 from screening.models import AccessLog, Submission
-from tests.support.intake import INTAKE, RESULT, form_data
+from tests.support.intake import INTAKE, ONE_PAGE, RESULT, form_data
 from tests.support.live import HOST, Browser, Fields, Gunicorn, Response, free_port
 from tests.support.servers import RedisServer, shared_database_url
 
@@ -152,7 +152,7 @@ def test_rotating_forwarded_for_through_nginx_does_not_escape_the_intake_limit(p
             # nginx takes the servers in turn, request by request: one more page view every
             # other patient puts their sends on alternate servers too.
             patient.get("/")
-        sent = _post(patient, INTAKE, patient.fill(INTAKE, "intake-form", answers), n)
+        sent = _post(patient, INTAKE, patient.fill(ONE_PAGE, "intake-form", answers), n)
         statuses.append(sent.status)
         if sent.status == 302:
             assert sent.headers["Location"] == RESULT

@@ -22,7 +22,13 @@ def url_patterns(
 
 def fill(route: str, submission: Submission) -> str:
     """A concrete URL for a route: the submission's code for <uuid:...>, its id for ids, plausible text else."""
-    by_converter = {"uuid": str(submission.code), "int": str(submission.pk), "path": str(submission.pk)}
+    # A slug is a questionnaire page: the first one, which every patient sees.
+    by_converter = {
+        "uuid": str(submission.code),
+        "int": str(submission.pk),
+        "path": str(submission.pk),
+        "slug": "name",
+    }
 
     def converter(match: re.Match[str]) -> str:
         return by_converter.get(match.group(1) or "str", str(submission.pk))

@@ -107,7 +107,7 @@ def test_every_page_has_one_description_in_its_language(
     assert missing == []
     assert {
         "/",
-        "/intake/",
+        "/intake/name/",
         "/accounts/login/",
         "/review/",
         f"/review/{submission.code}/",
