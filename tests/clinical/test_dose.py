@@ -6,13 +6,13 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from screening.clinical import dose
 from screening.clinical.dose import DeviceLimits, DoseError
+from tests.support.properties import PROPERTY
 
-PROPERTY = settings(max_examples=300, deadline=None, database=None)
 D = Decimal
 
 

@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from screening.clinical import rules, session_rules
@@ -20,11 +20,11 @@ from screening.clinical.session_reasons import SESSION_REASONS
 from screening.clinical.session_rules import CHECKIN_QUESTIONS, CourseState, SessionOutcome
 from tests.support.answers import CLEAR_ANSWERS, make_answers
 from tests.support.checkins import CLEAR_CHECKIN, make_checkin
+from tests.support.properties import PROPERTY
 
 GO, CLEAR, STOP = SessionOutcome.GO, SessionOutcome.CLEAR_FIRST, SessionOutcome.DO_NOT_TREAT
 TODAY = date(2026, 12, 1)
 LATER = CourseState()
-PROPERTY = settings(max_examples=300, deadline=None, database=None)
 
 
 def check(
