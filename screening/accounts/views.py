@@ -109,7 +109,7 @@ def otp_recovery_codes(request: HttpRequest) -> HttpResponse:
 @never_cache
 @sensitive_post_parameters("code")
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def otp_confirm_change(request: HttpRequest, change: str) -> HttpResponse:
     """New recovery codes, or a move to a new phone: either only after a current code."""
     if change not in CHANGES:

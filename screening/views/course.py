@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from screening import services
 from screening.accounts.decorators import TherapistRequest, therapist_required
@@ -63,7 +63,7 @@ def _get_course_for_therapist(request: TherapistRequest, code: uuid.UUID, *, det
 
 @transaction.non_atomic_requests
 @therapist_required
-@require_GET
+@require_safe
 def course_list(request: TherapistRequest) -> HttpResponse:
     courses = list(Course.objects.for_list())
     services.access_log_record(
@@ -73,7 +73,7 @@ def course_list(request: TherapistRequest) -> HttpResponse:
 
 
 @therapist_required
-@require_GET
+@require_safe
 def course_sessions_export(request: TherapistRequest) -> StreamingHttpResponse:
     notes = (
         SessionNote.objects.filter(signed_at__isnull=False)
@@ -91,7 +91,7 @@ def course_sessions_export(request: TherapistRequest) -> StreamingHttpResponse:
 
 
 @therapist_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def course_open(request: TherapistRequest, code: uuid.UUID) -> HttpResponse:
     submission = get_object_or_404(Submission.objects.select_related("latest_decision"), code=code)
     services.access_log_record(
@@ -143,7 +143,7 @@ def _next_step(course: Course, notes: list[SessionNote], latest: CheckIn | None,
 
 
 @therapist_required
-@require_GET
+@require_safe
 def course_detail(request: TherapistRequest, code: uuid.UUID) -> HttpResponse:
     course = _get_course_for_therapist(request, code)
     return _render_course(request, course)
@@ -184,7 +184,7 @@ def _render_course(
 
 @therapist_required
 @sensitive_post_parameters()
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def course_check_in(request: TherapistRequest, code: uuid.UUID) -> HttpResponse:
     course = _get_course_for_therapist(request, code, detail="check-in")
     form = CheckInForm(request.POST or None, first_session=course.next_session_number() == 1)
@@ -218,7 +218,7 @@ def course_check_in_link(request: TherapistRequest, code: uuid.UUID) -> HttpResp
 
 @therapist_required
 @sensitive_post_parameters()
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def course_session(request: TherapistRequest, code: uuid.UUID) -> HttpResponse:
     check_in = get_object_or_404(CheckIn.objects.select_related("course__submission"), code=code)
     course = _get_course_for_therapist(
@@ -253,7 +253,7 @@ def course_session(request: TherapistRequest, code: uuid.UUID) -> HttpResponse:
 
 @therapist_required
 @sensitive_post_parameters()
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def course_note(request: TherapistRequest, code: uuid.UUID) -> HttpResponse:
     note = get_object_or_404(SessionNote.objects.select_related("course", "check_in", "clinician"), code=code)
     course = _get_course_for_therapist(
@@ -278,7 +278,7 @@ def course_note(request: TherapistRequest, code: uuid.UUID) -> HttpResponse:
 
 
 @therapist_required
-@require_GET
+@require_safe
 def course_summary(request: TherapistRequest, code: uuid.UUID) -> HttpResponse:
     course = _get_course_for_therapist(request, code, detail="summary")
     notes = course.notes.select_related("check_in", "clinician").prefetch_related(

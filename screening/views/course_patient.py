@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from screening import services
 from screening.clinical import session_reasons
@@ -26,7 +26,7 @@ DONE_SESSION_KEY = "check_in_done"
 @never_cache
 @sensitive_post_parameters()
 @sensitive_variables("link_code")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def check_in_start(request: HttpRequest, link_code: str | None = None) -> HttpResponse:
     form = CheckInCodeForm(request.POST or None)
     if link_code or (request.method == "POST" and form.is_valid()):
@@ -56,7 +56,7 @@ def _session_link(request: HttpRequest) -> CheckInLink | None:
 
 @never_cache
 @sensitive_post_parameters()
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def check_in_answer(request: HttpRequest) -> HttpResponse:
     link = _session_link(request)
     if link is None:
@@ -83,7 +83,7 @@ def check_in_answer(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@require_GET
+@require_safe
 def check_in_done(request: HttpRequest) -> HttpResponse:
     # Shown once: the tablet is handed to the next patient.
     pk = request.session.pop(DONE_SESSION_KEY, None)
