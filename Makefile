@@ -105,7 +105,7 @@ e2e: $(VENV)/.dev-installed
 MUTMUT_CHILDREN ?= 2
 mutation: $(VENV)/.dev-installed
 	rm -rf mutants
-	env -u DJANGO_SETTINGS_MODULE $(BIN)/mutmut run --max-children $(MUTMUT_CHILDREN)
+	env -u DJANGO_SETTINGS_MODULE HYPOTHESIS_PROFILE=mutation $(BIN)/mutmut run --max-children $(MUTMUT_CHILDREN)
 	$(BIN)/mutmut results
 
 # Rebuild static/vendor/bootstrap/bootstrap.trim.css after a template starts using another

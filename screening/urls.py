@@ -32,6 +32,7 @@ urlpatterns += [
     path("courses/sessions.csv", course.course_sessions_export, name="course-sessions-export"),
     path("review/<uuid:code>/course/new/", course.course_open, name="course-open"),
     path("courses/<uuid:code>/", course.course_detail, name="course-detail"),
+    path("courses/<uuid:code>/summary/", course.course_summary, name="course-summary"),
     path("courses/<uuid:code>/check-in/", course.course_check_in, name="course-check-in"),
     path("courses/<uuid:code>/check-in-link/", course.course_check_in_link, name="course-check-in-link"),
     path("courses/<uuid:code>/adverse-event/", course.course_adverse_event, name="course-adverse-event"),

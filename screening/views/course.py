@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Prefetch
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -33,7 +33,16 @@ from screening.forms.course import (
     CourseOpenForm,
     SessionNoteForm,
 )
-from screening.models import AccessLog, AdverseEvent, CheckIn, CheckInOutcome, Course, SessionNote, Submission
+from screening.models import (
+    AccessLog,
+    AdverseEvent,
+    Amendment,
+    CheckIn,
+    CheckInOutcome,
+    Course,
+    SessionNote,
+    Submission,
+)
 
 # Shown for a device-related serious injury; whether the clinic is a device user facility is for
 # the clinic to confirm (21 CFR 803.30), so the reminder can be switched off with 0.
@@ -266,6 +275,25 @@ def course_note(request: TherapistRequest, code: uuid.UUID) -> HttpResponse:
         "printing": "print" in request.GET,
     }
     return render(request, "screening/course/note.html", context, status=400 if form.errors else 200)
+
+
+@therapist_required
+@require_safe
+def course_summary(request: TherapistRequest, code: uuid.UUID) -> HttpResponse:
+    course = _get_course_for_therapist(request, code, detail="summary")
+    notes = course.notes.select_related("check_in", "clinician").prefetch_related(
+        Prefetch("amendments", queryset=Amendment.objects.select_related("author"))
+    )
+    events = course.adverse_events.select_related("recorded_by", "consult_recorded_by").order_by(
+        "occurred_on", "id"
+    )
+    context = {
+        "course": course,
+        "submission": course.submission,
+        "notes": list(notes),
+        "events": list(events),
+    }
+    return render(request, "screening/course/summary.html", context)
 
 
 @therapist_required

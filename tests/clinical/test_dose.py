@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from screening.clinical import dose
 from screening.clinical.dose import DeviceLimits, DoseError
+from tests.support.properties import PROPERTY
 
-PROPERTY = settings(max_examples=300, deadline=None, database=None)
 D = Decimal
 
 
@@ -96,6 +97,57 @@ def test_units_follow_the_eight_minute_rule(minutes: int, units: int) -> None:
 def test_attended_minutes_count_whole_minutes() -> None:
     start = datetime(2026, 12, 1, 9, 0)
     assert dose.attended_minutes(start, start + timedelta(minutes=22, seconds=59)) == 22
+    assert dose.attended_minutes(start, start + timedelta(hours=1)) == 60
+
+
+# What the therapist reads above the note's field (services/courses.py shows str(error)): each
+# refusal in plain words, with the limit it was held to.
+@pytest.mark.parametrize(
+    ("refuse", "code", "message"),
+    [
+        (
+            lambda: dose.duration_minutes(D(40), D(0)),
+            "current_not_positive",
+            "The current must be more than 0 mA.",
+        ),
+        (
+            lambda: dose.duration_minutes(D(40), D("4.5")),
+            "current_too_high",
+            "The device gives at most 4.0 mA.",
+        ),
+        (
+            lambda: dose.duration_minutes(D(0), D(4)),
+            "dose_not_positive",
+            "The dose must be more than 0 mA·min.",
+        ),
+        (
+            lambda: dose.duration_minutes(D(81), D(1)),
+            "duration_too_long",
+            "The device runs at most 80 minutes.",
+        ),
+        (
+            lambda: dose.check_delivered(D(-1), D(80), ""),
+            "delivered_negative",
+            "The delivered dose cannot be negative.",
+        ),
+        (
+            lambda: dose.check_delivered(D(81), D(80), " "),
+            "above_electrode_max",
+            "The delivered dose is above the electrode's maximum of 80 mA·min: say why in the override note.",
+        ),
+        (
+            lambda: dose.attended_minutes(datetime(2026, 12, 1, 9), datetime(2026, 12, 1, 9)),
+            "stop_before_start",
+            "The stop time must be after the start time.",
+        ),
+    ],
+)
+def test_each_refusal_has_a_stable_code_and_says_why_in_plain_words(
+    refuse: Callable[[], object], code: str, message: str
+) -> None:
+    with pytest.raises(DoseError) as refused:
+        refuse()
+    assert (refused.value.code, str(refused.value)) == (code, message)
 
 
 def test_a_stop_time_not_after_the_start_is_refused() -> None:

@@ -14,19 +14,18 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from screening.clinical import reasons, rules
 from screening.clinical.questions import EXCLUSIVE_OPTIONS, QUESTIONS, QUESTIONS_BY_CODE, Kind, Question
 from screening.clinical.rules import Outcome, RulesConfig
 from tests.support.answers import CLEAR_ANSWERS, make_answers
+from tests.support.properties import PROPERTY
 
 NS, NR, LS = Outcome.NOT_SUITABLE, Outcome.NEEDS_REVIEW, Outcome.LIKELY_SUITABLE
 TODAY = date(2026, 5, 20)
 
-# Property tests: enough examples to reach every option, and no example database on disk.
-PROPERTY = settings(max_examples=300, deadline=None, database=None)
 
 # Patient and therapist text of every rule, copied verbatim from clinical.md §4.3.
 CLINICAL_TEXTS: dict[str, tuple[str, str]] = {

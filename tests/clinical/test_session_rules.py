@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from screening.clinical import rules, session_rules
@@ -20,11 +20,11 @@ from screening.clinical.session_reasons import SESSION_REASONS
 from screening.clinical.session_rules import CHECKIN_QUESTIONS, CourseState, SessionOutcome
 from tests.support.answers import CLEAR_ANSWERS, make_answers
 from tests.support.checkins import CLEAR_CHECKIN, make_checkin
+from tests.support.properties import PROPERTY
 
 GO, CLEAR, STOP = SessionOutcome.GO, SessionOutcome.CLEAR_FIRST, SessionOutcome.DO_NOT_TREAT
 TODAY = date(2026, 12, 1)
 LATER = CourseState()
-PROPERTY = settings(max_examples=300, deadline=None, database=None)
 
 
 def check(
@@ -164,18 +164,27 @@ def test_do_not_treat_reasons_come_before_precautions() -> None:
 
 
 @pytest.mark.parametrize(
-    "checkin",
+    ("checkin", "message"),
     [
-        {"pain": "yes"},
-        {"skin_today": "maybe"},
-        {"after_last_session": "burn"},
-        {"skin_today": ["yes"]},
-        {"after_last_session": ["none", "burn"]},
+        ({"pain": "yes"}, "unknown check-in question: pain"),
+        ({"skin_today": "maybe"}, "unknown answer for skin_today: 'maybe'"),
+        ({"after_last_session": "burn"}, "after_last_session does not take 'burn'"),
+        ({"skin_today": ["yes"]}, "skin_today does not take ['yes']"),
+        ({"after_last_session": ["none", "burn"]}, "after_last_session: none excludes every other answer"),
     ],
 )
-def test_an_unknown_or_malformed_answer_is_refused(checkin: dict[str, Any]) -> None:
-    with pytest.raises(ValueError):
+def test_an_unknown_or_malformed_answer_is_refused_naming_the_question(
+    checkin: dict[str, Any], message: str
+) -> None:
+    # The message is what a developer reads when a form and the rules drift apart: it names both.
+    with pytest.raises(ValueError) as refused:
         check({**CLEAR_CHECKIN, **checkin})
+    assert str(refused.value) == message
+
+
+def test_a_check_in_without_safety_changes_leaves_the_screening_answers_as_they_were() -> None:
+    screening = dict(CLEAR_ANSWERS)
+    assert session_rules.applied_answers(screening, {}) == screening
 
 
 def test_session_reason_for_finds_session_screening_and_retired_codes() -> None:

@@ -5,8 +5,12 @@ size: axe-core (WCAG 2.2 AA) and the checks beyond it; then the whole course, as
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
+from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,6 +18,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.utils import timezone
 from playwright.sync_api import Page, expect
+from pypdf import PdfReader
 
 from screening import services
 from screening.models import CheckIn, Course, SessionNote, Submission
@@ -78,6 +83,7 @@ THERAPIST_PAGES: dict[str, Callable[[Page, Courses], None]] = {
     "check-in": lambda page, c: page.goto(f"/courses/{c.omar.code}/check-in/"),
     "session-note": lambda page, c: page.goto(f"/courses/check-ins/{c.metal.code}/session/"),
     "signed-note": lambda page, c: page.goto(f"/courses/notes/{c.note.code}/"),
+    "course-summary": lambda page, c: page.goto(f"/courses/{c.omar.code}/summary/"),
 }
 
 
@@ -284,3 +290,76 @@ def test_the_printed_session_note_is_one_page_with_no_text_under_10_pt(
     (tmp_path / "note.pdf").write_bytes(pdf)
     assert pdf.startswith(b"%PDF")
     assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1
+
+
+# The printable width of A4 (210 mm, less the 10 mm margins of site.css) in CSS pixels: Letter is wider.
+_A4_PRINTABLE_PX = round((210 - 20) / 25.4 * 96)
+
+
+@pytest.mark.parametrize("paper", ["Letter", "A4"])
+def test_the_printed_course_summary_fits_the_paper_with_no_text_under_10_pt(
+    new_page: Callable[..., Page],
+    therapist: User,
+    live_server: LiveServer,
+    paper: str,
+    screenshot: Callable[[Page, str], Path],
+) -> None:
+    course = open_course(therapist)
+    first = signed_session(therapist, course)
+    services.amendment_add(note=first, author=therapist, reason="Wrong lot", text="Electrode lot L2026-119")
+    signed_session(therapist, course, skin_result="blister")
+    event = services.adverse_event_record(
+        course=course,
+        recorded_by=therapist,
+        fields={
+            "kind": "blister",
+            "occurred_on": timezone.localdate(),
+            "size_and_site": "5 mm under the active pad",
+            "action_taken": "Cooled and covered",
+        },
+    )
+    services.physician_consult_record(
+        event=event,
+        therapist=therapist,
+        consulted_at=timezone.now() - timedelta(minutes=5),
+        physician="Dr. Ana Ortiz",
+        advice="Resume at half the dose",
+    )
+    page = new_page({"width": _A4_PRINTABLE_PX, "height": 1000})
+    log_in(page, therapist, live_server.url)
+    page.goto(f"/courses/{course.code}/summary/")
+    page.emulate_media(media="print")
+    assert page.evaluate(_SMALLEST_TEXT) >= 13.33  # 10 pt is 13.33 CSS px
+    assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    pdf = page.pdf(format=paper, print_background=False)
+    text = " ".join(p.extract_text() for p in PdfReader(BytesIO(pdf)).pages)
+    submission = course.submission
+    for expected in (
+        submission.full_name,
+        submission.answers["date_of_birth"],
+        "at most 80.0 mA·min",
+        "2 done of 6 planned",
+        "97033 × 1",
+        "Electrode lot L2026-119",
+        "Dr. Ana Ortiz",
+        "Signature",
+    ):
+        assert expected in text, expected
+    assert "Log out" not in text and "Back to the course" not in text
+    pdf_path = screenshot(page, f"summary-{paper}").with_suffix(".pdf")
+    pdf_path.write_bytes(pdf)
+    if pdftoppm := shutil.which("pdftoppm"):
+        # The first printed page as an image, for a person to look at beside the screenshots.
+        first_page = [
+            pdftoppm,
+            "-png",
+            "-r",
+            "60",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            str(pdf_path),
+            str(pdf_path.with_suffix("")),
+        ]
+        subprocess.run(first_page, check=True)  # noqa: S603 -- pdftoppm on our own file, fixed arguments

@@ -34,6 +34,7 @@ def course_requests(course: Course, note: SessionNote) -> list[tuple[str, str, d
         ("get", reverse("screening:course-list"), {}),
         ("get", reverse("screening:course-open", args=[course.submission.code]), {}),
         ("get", reverse("screening:course-detail", args=[course.code]), {}),
+        ("get", reverse("screening:course-summary", args=[course.code]), {}),
         ("get", reverse("screening:course-check-in", args=[course.code]), {}),
         ("post", reverse("screening:course-check-in-link", args=[course.code]), {}),
         ("get", reverse("screening:course-session", args=[note.check_in.code]), {}),
