@@ -102,16 +102,6 @@ class DecisionForm(forms.Form):
     choice = forms.ChoiceField(
         label=_("Your decision"), choices=DecisionChoice.choices, widget=forms.RadioSelect
     )
-    note = forms.CharField(
-        label=_("Note"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_(
-            "Required when you book a patient the rules found likely not suitable, or turn down one "
-            "they found likely suitable."
-        ),
-    )
     duplicate_of = forms.ChoiceField(
         label=_("Duplicate of"),
         required=False,
@@ -121,6 +111,16 @@ class DecisionForm(forms.Form):
                 "That submission is not a possible duplicate of this one (any more): choose one from the list."
             )
         },
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Required when you book a patient the rules found likely not suitable, or turn down one "
+            "they found likely suitable."
+        ),
     )
     # The id of the latest decision when the page was opened: saving checks it is still the latest.
     seen_decision = forms.IntegerField(widget=forms.HiddenInput, required=False)
