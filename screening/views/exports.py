@@ -39,7 +39,7 @@ def review_fhir_bundle(request: TherapistRequest, code: uuid.UUID) -> HttpRespon
     submission = get_submission_for_therapist(
         request, code, action=AccessLog.Action.EXPORT, detail="fhir.json"
     )
-    decisions = Decision.objects.filter(submission=submission).select_related("therapist")
+    decisions = Decision.objects.filter(submission=submission).select_related("therapist", "duplicate_of")
     bundle = fhir.submission_bundle(
         submission, decisions=list(decisions), reassessed_at=fhir.last_reassessed_at(submission)
     )
