@@ -91,7 +91,7 @@ def test_none_of_these_unticks_the_other_answers_and_the_reverse(page: Page) -> 
     page.uncheck("#id_skin_sensitivity_3")
     page.check("#id_skin_sensitivity_0")
     page.check("#id_skin_sensitivity_1")
-    page.check("#id_skin_sensitivity_3")  # "None of these"
+    page.check("#id_skin_sensitivity_3")  # "None"
     assert form_values(page)["skin_sensitivity"] == ["none"]
     page.check("#id_skin_sensitivity_2")
     assert form_values(page)["skin_sensitivity"] == ["sensitive_skin"]
@@ -102,11 +102,11 @@ def test_without_javascript_the_server_still_refuses_none_with_another_answer(
 ) -> None:
     page = new_page(viewport, javascript=False)
     answer(page, full_form(), pages=10)
-    page.check("#id_skin_sensitivity_3")  # "None of these" ...
+    page.check("#id_skin_sensitivity_3")  # "None" ...
     page.check("#id_skin_sensitivity_0")  # ... and another answer: nothing unticks it without JavaScript
     with page.expect_navigation():
         page.click(CONTINUE)
-    expect(page.locator(".error-message")).to_contain_text('"None of these" cannot be chosen together')
+    expect(page.locator(".error-message")).to_contain_text('"None" cannot be chosen together')
 
 
 def test_back_and_change_keep_every_answer(page: Page, screenshot: Shot) -> None:
@@ -125,7 +125,7 @@ def test_back_and_change_keep_every_answer(page: Page, screenshot: Shot) -> None
     with page.expect_navigation():
         page.click(CONTINUE)
     expect(page).to_have_url(CHECK_URL)
-    expect(page.locator("main")).to_contain_text("I'm not sure")
+    expect(page.locator("main")).to_contain_text("Not sure")
     screenshot(page, "2-check-after-a-change")
     send(page)
     read_confirmation(page)
