@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from playwright.sync_api import Page, expect
+from pypdf import PdfReader
 
 from screening.forms.steps import STEPS
 from screening.models import Submission
@@ -183,6 +186,39 @@ def test_the_printed_confirmation_lists_every_reason_in_large_type(
     expect(page.get_by_role("button", name="Finish")).to_be_hidden()
     page.pdf(path=str(tmp_path / "confirmation.pdf"))
     screenshot(page, "printed")
+
+
+def test_the_confirmation_printed_to_pdf_reads_back_every_reason_and_the_clinic_phone(
+    new_page: Callable[..., Page], viewport: str, tmp_path: Path
+) -> None:
+    # Chromium's page.pdf() prints with the print stylesheet; pypdf reads back what is on paper.
+    page = new_page(viewport)
+    flags = {
+        "body_area": "neck",
+        "depth": "unsure",
+        "has_implanted_electronic_device": "yes",
+        "reduced_feeling_at_site": "yes",
+        "metal_near_site": "unsure",
+        "skin_sensitivity": ["unsure"],
+        "heart_or_seizure_condition": "yes",
+        "can_attend_sessions": "no",
+    }
+    answer(page, full_form(**flags))
+    send(page)
+    read_confirmation(page)
+    pdf = tmp_path / "confirmation.pdf"
+    page.pdf(path=str(pdf))
+    reader = PdfReader(pdf)
+    # NFKC: the PDF's font sets "fi" as one ligature glyph; the apostrophe may come back curly.
+    printed = unicodedata.normalize("NFKC", " ".join(p.extract_text() for p in reader.pages))
+    text = " ".join(printed.split()).replace("\u2019", "'")
+    reasons = Submission.objects.get().reasons
+    assert len(reasons) >= 8
+    for reason in reasons:
+        assert " ".join(reason.patient_text.split()) in text, reason.code
+    assert settings.CLINIC_PHONE in text
+    assert Submission.objects.get().reference in text
+    assert "Finish" not in text  # the print stylesheet leaves the buttons off the paper
 
 
 def test_a_later_page_opened_by_its_address_sends_the_patient_back_to_the_first_unanswered(
