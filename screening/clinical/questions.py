@@ -272,7 +272,7 @@ QUESTIONS: tuple[Question, ...] = (
             "feel faint?"
         ),
         Kind.SINGLE,
-        (_YES, _NO, Option("never_had", N_("I never had this")), _UNSURE),
+        (_YES, _NO, Option("never_had", N_("I never had this treatment")), _UNSURE),
         N_("Like TENS, muscle stimulation or iontophoresis."),
     ),
     Question(

@@ -76,7 +76,8 @@ STEPS: tuple[Step, ...] = (
 )
 STEPS_BY_SLUG = {s.slug: s for s in STEPS}
 SECTION_TITLES = {
-    **{key: label for key, label in questions.SECTIONS},
+    # questions.py only marks its section labels (N_): translated here, when a page shows them.
+    **{key: _(label) for key, label in questions.SECTIONS},
     "visits": _("Your visits"),
     "contact": _("How we contact you"),
 }
