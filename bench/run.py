@@ -1,5 +1,8 @@
 """`make bench`: intake throughput against a minimal Django view, and the therapist queue's latency.
 
+The questionnaire one page at a time is walked too (bench/intake_steps.py), with its request rate
+against the floor's.
+
 One run, one server: seeds a fresh database, starts gunicorn with gunicorn.conf.py (the production
 configuration, BENCH_FLOOR_VIEW added) on 127.0.0.1, drives it with threads over http.client,
 and prints a table and the ratios. Every load is bounded in time and in count.
@@ -31,6 +34,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+from bench import intake_steps
 from tests.support.live import BASE_DIR, Browser, Gunicorn
 
 WORK_DIR = BASE_DIR / "test-artifacts" / "bench"
@@ -366,6 +370,7 @@ def main() -> int:
             kind: submit_flow(server, path, answer_sets)
             for kind, path in (("floor", FLOOR), ("intake", INTAKE))
         }
+        flows["steps"] = intake_steps.steps_flow(server, answer_sets)
         for flow in flows.values():
             run_load(flow, max(CLIENT_COUNTS), 2)  # warm-up, not counted
         workers = len(re.findall(r"Booting worker", logs[SMALL_QUEUE].read_text()))
@@ -395,6 +400,7 @@ def main() -> int:
         f"{args.rounds} x {args.seconds:g} s per row, load average at end {os.getloadavg()[0]:.1f}"
     )
     print_report(header, loads, queues)
+    intake_steps.print_steps_report({key: s.per_second for key, s in loads.items()}, CLIENT_COUNTS)
     errors = sum(s.errors for s in loads.values())
     errors += sum(s.errors for views in (queues or {}).values() for s in views.values())
     return 1 if errors else 0

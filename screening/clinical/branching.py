@@ -13,9 +13,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from screening.clinical.questions import QUESTIONS
+from screening.clinical.questions import N_, QUESTIONS
 
 _ALL = frozenset(q.code for q in QUESTIONS)
+# The planned medicine as the allergy page names it: the name alone, which its options repeat.
+PLANNED_NAMES = {
+    "dexamethasone": N_("dexamethasone"),
+    "lidocaine": N_("lidocaine"),
+    "acetic_acid": N_("acetic acid"),
+}
 
 
 def applicable_questions(answers: Mapping[str, object]) -> frozenset[str]:
@@ -26,4 +32,4 @@ def applicable_questions(answers: Mapping[str, object]) -> frozenset[str]:
 def planned_medicine(answers: Mapping[str, object]) -> str | None:
     """The planned medicine's answer code, when the patient named one the allergy page can mention."""
     drug = answers.get("prescribed_medication")
-    return drug if drug in ("dexamethasone", "lidocaine", "acetic_acid") else None
+    return drug if drug in PLANNED_NAMES else None

@@ -45,7 +45,7 @@ EXCLUSIVE_OPTIONS = frozenset({"none", "unsure"})
 
 _YES = Option("yes", N_("Yes"))
 _NO = Option("no", N_("No"))
-_UNSURE = Option("unsure", N_("I'm not sure"))
+_UNSURE = Option("unsure", N_("Not sure"))
 _YES_NO_UNSURE = (_YES, _NO, _UNSURE)
 
 SECTIONS = (
@@ -64,13 +64,13 @@ QUESTIONS: tuple[Question, ...] = (
         (
             Option(
                 "tendonitis",
-                N_("Tendonitis or a sore tendon (for example tennis elbow, Achilles or heel pain)"),
+                N_("Tendonitis (a sore tendon, like tennis elbow or heel pain)"),
             ),
             Option("bursitis", N_('Bursitis (a swollen, sore "cushion" near a joint)')),
             Option("arthritis", N_("Arthritis (a sore, swollen joint)")),
             Option(
                 "calcium_deposit",
-                N_("A calcium deposit (a hard bump, or calcium seen on an X-ray)"),
+                N_("A calcium deposit (a hard bump, or seen on an X-ray)"),
             ),
             Option("other", N_("Something else")),
             _UNSURE,
@@ -99,27 +99,26 @@ QUESTIONS: tuple[Question, ...] = (
     Question(
         "depth",
         "condition",
-        N_("Press on the sore spot with one finger. Which is most true?"),
+        N_("Press the sore spot with one finger. Which is most true?"),
         Kind.SINGLE,
         (
             Option(
                 "just_under_skin",
                 N_(
-                    "Close to the skin: I can press right on it and feel bone or a firm cord, with "
-                    "little padding on top. Like the elbow, the wrist, the heel, or just below the "
-                    "kneecap."
+                    "Close to the skin: right under my finger I feel bone or a firm cord. Like the "
+                    "elbow, wrist, heel or below the kneecap."
                 ),
             ),
             Option(
                 "deep",
                 N_(
-                    "Deep inside: I can't press right on it, or there is a lot of muscle or fat on "
-                    "top. Like deep in the hip, buttock or thigh."
+                    "Deep inside: lots of muscle or fat on top, or I can't press on it. Like deep in "
+                    "the hip, buttock or thigh."
                 ),
             ),
             _UNSURE,
         ),
-        N_("This treatment reaches only about 1.3 cm (half an inch) under the skin."),
+        N_("This treatment reaches only about 1.3 cm (half an inch) deep."),
     ),
     Question(
         "date_of_birth",
@@ -135,8 +134,8 @@ QUESTIONS: tuple[Question, ...] = (
         Kind.SINGLE,
         _YES_NO_UNSURE,
         N_(
-            "For example: a pacemaker or a defibrillator (ICD). Or a nerve or brain stimulator, a "
-            "cochlear implant, or a pump under the skin that gives medicine."
+            "Like a pacemaker or defibrillator (ICD). Or a nerve or brain stimulator, cochlear "
+            "implant, or medicine pump under the skin."
         ),
     ),
     Question(
@@ -145,12 +144,11 @@ QUESTIONS: tuple[Question, ...] = (
         N_("Are you pregnant, or could you be pregnant?"),
         Kind.SINGLE,
         _YES_NO_UNSURE,
-        N_('Choose "No" if this does not apply to you.'),
     ),
     Question(
         "skin_problem_at_site",
         "skin",
-        N_("Look at the skin on and around the sore spot. Do you see any of these?"),
+        N_("Look at the skin on and around the sore spot. What do you see?"),
         Kind.MULTI,
         (
             Option("open_wound", N_("A cut, scrape, blister or open sore")),
@@ -160,10 +158,10 @@ QUESTIONS: tuple[Question, ...] = (
             ),
             Option(
                 "recent_scar",
-                N_("A new scar that is still healing (pink, red or tender)"),
+                N_("A new scar, still healing (pink, red or tender)"),
             ),
-            Option("none", N_("No, the skin looks normal")),
-            Option("unsure", N_("I can't see it, or I'm not sure")),
+            Option("none", N_("None, it looks normal")),
+            Option("unsure", N_("Not sure, or can't see it")),
         ),
         N_("Choose all that apply."),
     ),
@@ -171,8 +169,8 @@ QUESTIONS: tuple[Question, ...] = (
         "infection_at_site",
         "safety",
         N_(
-            "Has a doctor or nurse said you have an infection in or near the sore spot? Or do you "
-            "have pus, spreading red skin, or a fever?"
+            "Has a doctor or nurse found an infection in or near the sore spot? Or is there pus, "
+            "spreading redness or a fever?"
         ),
         Kind.SINGLE,
         _YES_NO_UNSURE,
@@ -180,7 +178,7 @@ QUESTIONS: tuple[Question, ...] = (
     Question(
         "cancer_at_site",
         "safety",
-        N_("Do you have cancer in or near the sore spot, or has a doctor said a lump there might be cancer?"),
+        N_("Do you have cancer in or near the sore spot? Or has a doctor said a lump there might be cancer?"),
         Kind.SINGLE,
         _YES_NO_UNSURE,
     ),
@@ -188,8 +186,7 @@ QUESTIONS: tuple[Question, ...] = (
         "blood_clot_at_site",
         "safety",
         N_(
-            "Do you have a blood clot (DVT) or a swollen, painful vein in the arm or leg with the "
-            "sore spot right now?"
+            "Is there a blood clot (DVT) or a swollen, painful vein in the arm or leg with the sore spot now?"
         ),
         Kind.SINGLE,
         _YES_NO_UNSURE,
@@ -203,18 +200,15 @@ QUESTIONS: tuple[Question, ...] = (
         ),
         Kind.SINGLE,
         _YES_NO_UNSURE,
-        N_("This can happen with nerve damage, like from diabetes."),
+        N_("Diabetes or a nerve injury can cause this."),
     ),
     Question(
         "metal_near_site",
         "safety",
-        N_("Is there any metal inside your body in or near the sore spot?"),
+        N_("Is there metal inside your body in or near the sore spot?"),
         Kind.SINGLE,
         _YES_NO_UNSURE,
-        N_(
-            "Like a joint replacement, plates, screws, pins, rods, staples, wires, or metal bits "
-            "from an injury."
-        ),
+        N_("Like a joint replacement, plates, screws, pins, wires, or metal bits from an injury."),
     ),
     Question(
         "skin_sensitivity",
@@ -224,11 +218,11 @@ QUESTIONS: tuple[Question, ...] = (
         (
             Option(
                 "tape_or_adhesive",
-                N_("Bandages, tape or sticky pads (like TENS pads) give me a rash or itch"),
+                N_("Tape, bandages or sticky pads give me a rash or itch"),
             ),
-            Option("eczema_or_psoriasis", N_("I have eczema or psoriasis")),
-            Option("sensitive_skin", N_("My skin is very sensitive or gets red easily")),
-            Option("none", N_("None of these")),
+            Option("eczema_or_psoriasis", N_("Eczema or psoriasis")),
+            Option("sensitive_skin", N_("My skin is very sensitive or goes red easily")),
+            Option("none", N_("None")),
             _UNSURE,
         ),
         N_("Choose all that apply."),
@@ -236,11 +230,11 @@ QUESTIONS: tuple[Question, ...] = (
     Question(
         "prescribed_medication",
         "condition",
-        N_("Has your doctor or therapist told you which medicine will be used?"),
+        N_("Have you been told which medicine will be used?"),
         Kind.SINGLE,
         (
             Option("dexamethasone", N_("Dexamethasone (a steroid)")),
-            Option("lidocaine", N_("Lidocaine (a numbing medicine)")),
+            Option("lidocaine", N_("Lidocaine (numbing medicine)")),
             Option("acetic_acid", N_("Acetic acid (for calcium deposits)")),
             Option("other", N_("Another medicine")),
             Option("dont_know", N_("I don't know yet")),
@@ -249,7 +243,7 @@ QUESTIONS: tuple[Question, ...] = (
     Question(
         "medicine_allergies",
         "safety",
-        N_("Have you ever had an allergy or a bad reaction to any of these?"),
+        N_("Have you ever had an allergy or bad reaction to any of these?"),
         Kind.MULTI,
         (
             Option(
@@ -261,11 +255,11 @@ QUESTIONS: tuple[Question, ...] = (
             ),
             Option(
                 "numbing",
-                N_("Numbing medicine, like lidocaine, Novocain, or the numbing shot at the dentist"),
+                N_("Numbing medicine, like lidocaine, Novocain or a dentist's numbing shot"),
             ),
             Option("sulfite", N_("Sulfites (in some wines, dried fruit and medicines)")),
             Option("aspirin", N_("Aspirin or other salicylates")),
-            Option("none", N_("None of these")),
+            Option("none", N_("None")),
             _UNSURE,
         ),
         N_("Choose all that apply."),
@@ -274,24 +268,26 @@ QUESTIONS: tuple[Question, ...] = (
         "electrical_therapy_reaction",
         "safety",
         N_(
-            "Have you ever had a bad reaction to electric current on your skin, like TENS, muscle "
-            "stimulation or iontophoresis?"
+            "Has electric current on your skin ever given you a burn, blister, bad rash, or made you "
+            "feel faint?"
         ),
         Kind.SINGLE,
-        (_YES, _NO, Option("never_had", N_("I have never had this treatment")), _UNSURE),
-        N_("A bad reaction means a burn, blister, bad rash, or feeling faint."),
+        (_YES, _NO, Option("never_had", N_("I never had this treatment")), _UNSURE),
+        N_("Like TENS, muscle stimulation or iontophoresis."),
     ),
     Question(
         "heart_or_seizure_condition",
         "safety",
-        N_("Do you have an irregular heartbeat, other serious heart disease, or seizures (epilepsy)?"),
+        N_(
+            "Is your heartbeat irregular, or do you have another serious heart problem? Or seizures (epilepsy)?"
+        ),
         Kind.SINGLE,
         _YES_NO_UNSURE,
     ),
     Question(
         "can_attend_sessions",
         "condition",
-        N_("This treatment usually takes about 6 short visits over 2 to 3 weeks. Can you come to them all?"),
+        N_("Can you come to about 6 short visits over 2 to 3 weeks?"),
         Kind.SINGLE,
         _YES_NO_UNSURE,
     ),

@@ -105,8 +105,8 @@ class IntakeForm(forms.Form):
     email = forms.EmailField(label=_("E-mail"), max_length=254, required=False)
     consent = forms.BooleanField(
         label=_(
-            "I agree that the clinic keeps my answers and contact details. Only its therapists read "
-            "them, and each time one does it is recorded. I know this is not a diagnosis."
+            "I agree the clinic keeps my answers and contact details. Only its therapists read them, "
+            "and each time is recorded. This is not a diagnosis."
         )
     )
     form_token = forms.CharField(widget=forms.HiddenInput, max_length=200)

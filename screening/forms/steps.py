@@ -76,7 +76,8 @@ STEPS: tuple[Step, ...] = (
 )
 STEPS_BY_SLUG = {s.slug: s for s in STEPS}
 SECTION_TITLES = {
-    **{key: label for key, label in questions.SECTIONS},
+    # questions.py only marks its section labels (N_): translated here, when a page shows them.
+    **{key: _(label) for key, label in questions.SECTIONS},
     "visits": _("Your visits"),
     "contact": _("How we contact you"),
 }
@@ -104,9 +105,9 @@ QUESTION_ERRORS = {
     "blood_clot_at_site": _("Select yes if you have a blood clot or a sore, swollen vein in that arm or leg"),
     "reduced_feeling_at_site": _("Select yes if the skin at the sore spot feels numb or feels less"),
     "metal_near_site": _("Select yes if there is metal inside your body near the sore spot"),
-    "skin_sensitivity": _("Select how your skin reacts, or “None of these”"),
+    "skin_sensitivity": _("Select how your skin reacts, or “None”"),
     "prescribed_medication": _("Select the medicine, or “I don't know yet”"),
-    "medicine_allergies": _("Select each medicine you reacted to, or “None of these”"),
+    "medicine_allergies": _("Select each medicine you reacted to, or “None”"),
     "electrical_therapy_reaction": _(
         "Select yes if you had a bad reaction to a treatment with electric current"
     ),
@@ -333,7 +334,7 @@ def _contact_field(name: str) -> forms.Field:
         field = forms.CharField(label=_("Phone"), max_length=30, required=False)
         field.widget.attrs.update(autocomplete="tel", inputmode="tel", type="tel")
         field.widget.input_type = "tel"
-        field.help_text = _("A phone number or an e-mail address is needed.")
+        field.help_text = _("We need a phone number or e-mail.")
     else:
         field = forms.EmailField(label=_("E-mail"), max_length=254, required=False)
         field.widget.attrs.update(autocomplete="email", inputmode="email", spellcheck="false")

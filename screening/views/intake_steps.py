@@ -184,12 +184,7 @@ def _next_url(step: Step, answers: dict[str, object], *, change: bool) -> str:
 
 def _planned_medicine_label(answers: dict[str, object]) -> str:
     drug = branching.planned_medicine(answers)
-    if drug is None:
-        return ""
-    label = next(
-        o.label for o in questions.QUESTIONS_BY_CODE["prescribed_medication"].options if o.code == drug
-    )
-    return _(label)
+    return "" if drug is None else _(branching.PLANNED_NAMES[drug])
 
 
 # ------------------------------------------------------------------ check your answers, and send

@@ -6,15 +6,15 @@ from screening.clinical.questions import option_labels
 
 
 def test_a_single_choice_reads_as_its_label() -> None:
-    assert option_labels("pregnant", "unsure") == ["I'm not sure"]
+    assert option_labels("pregnant", "unsure") == ["Not sure"]
 
 
 def test_a_multi_select_reads_as_its_labels_in_stored_order() -> None:
     assert option_labels("skin_problem_at_site", ["open_wound", "none"]) == [
         "A cut, scrape, blister or open sore",
-        "No, the skin looks normal",
+        "None, it looks normal",
     ]
-    assert option_labels("skin_problem_at_site", ("none",)) == ["No, the skin looks normal"]
+    assert option_labels("skin_problem_at_site", ("none",)) == ["None, it looks normal"]
 
 
 def test_an_unanswered_question_reads_as_nothing() -> None:
@@ -26,4 +26,4 @@ def test_an_unanswered_question_reads_as_nothing() -> None:
 def test_a_date_or_a_code_no_longer_offered_reads_as_stored() -> None:
     assert option_labels("date_of_birth", "1980-06-15") == ["1980-06-15"]
     assert option_labels("pregnant", "maybe") == ["maybe"]
-    assert option_labels("skin_problem_at_site", ["bogus", "none"]) == ["bogus", "No, the skin looks normal"]
+    assert option_labels("skin_problem_at_site", ["bogus", "none"]) == ["bogus", "None, it looks normal"]

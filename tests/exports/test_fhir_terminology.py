@@ -142,11 +142,9 @@ def test_a_multi_select_marks_none_and_unsure_as_exclusive() -> None:
 
 
 def test_help_text_is_a_display_item_with_the_help_control() -> None:
-    (help_item,) = next(i for g in QUESTIONNAIRE["item"] for i in g["item"] if i["linkId"] == "pregnant")[
-        "item"
-    ]
+    (help_item,) = next(i for g in QUESTIONNAIRE["item"] for i in g["item"] if i["linkId"] == "depth")["item"]
     assert help_item["type"] == "display"
-    assert help_item["text"] == questions.QUESTIONS_BY_CODE["pregnant"].help_text
+    assert help_item["text"] == questions.QUESTIONS_BY_CODE["depth"].help_text
     assert help_item["extension"][0]["valueCodeableConcept"]["coding"][0]["code"] == "help"
 
 

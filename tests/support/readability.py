@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
+from typing import Any
 
 import textstat
 from django.test import Client
@@ -84,13 +85,15 @@ def grade(lines: list[str]) -> float:
     return textstat.flesch_kincaid_grade(as_sentences(lines))
 
 
-def pages_text(client: Client, language: str = "en") -> dict[str, list[str]]:
-    """Every page from the first question to "Send", walked with clear answers: its patient lines."""
+def pages_text(
+    client: Client, language: str = "en", answers: dict[str, Any] | None = None
+) -> dict[str, list[str]]:
+    """Every page from the first question to "Send", walked with these (default: clear) answers."""
     headers = {"accept-language": language}
     pages: dict[str, list[str]] = {}
     for step in STEPS:
         pages[step.slug] = patient_lines(client.get(step_url(step.slug), headers=headers).content.decode())
-        client.post(step_url(step.slug), page_data(step), headers=headers)
+        client.post(step_url(step.slug), page_data(step, answers), headers=headers)
     check = client.get(CHECK, headers=headers).content.decode()
     # Of "Check your answers", only what is new: the consent; the answers above it were read already.
     pages["check"] = patient_lines(check)
