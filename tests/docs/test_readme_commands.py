@@ -100,6 +100,14 @@ def test_make_run_migrates_prints_the_demo_login_once_and_serves(after_make_run:
     assert "Traceback" not in after_make_run.output
 
 
+def test_make_run_and_make_serve_run_the_worker_beside_the_server_and_stop_it_with_it(
+    after_make_run: Served, after_make_serve: Served
+) -> None:
+    for served in (after_make_run, after_make_serve):
+        assert "Starting worker" in served.output
+        assert not served.left_running
+
+
 def test_make_run_again_prints_the_login_once_and_adds_no_submissions(
     checkout: Path, home: Path, after_make_run: Served
 ) -> None:

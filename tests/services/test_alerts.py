@@ -86,9 +86,7 @@ def test_a_rolled_back_submit_leaves_no_count_and_queues_nothing(
 
 
 @pytest.mark.django_db
-def test_with_no_inbox_a_submit_costs_nothing(
-    settings: Any, django_capture_on_commit_callbacks: Any, django_assert_num_queries: Any
-) -> None:
+def test_with_no_inbox_a_submit_costs_nothing(settings: Any, django_capture_on_commit_callbacks: Any) -> None:
     settings.REVIEW_NOTIFY_EMAILS = []
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         services.submission_create(answers=make_answers(), contact=PATIENT)
@@ -254,3 +252,14 @@ def test_no_digest_when_nothing_waits_or_alerts_are_off(alerts_on: None, setting
     settings.REVIEW_NOTIFY_EMAILS = []
     assert services.review_digest_send() is None
     assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_a_clinic_working_in_spanish_gets_the_alert_in_spanish(alerts_on: None, settings: Any) -> None:
+    settings.LANGUAGE_CODE = "es"
+    sent = services.alerts.alert_mail({Outcome.NOT_SUITABLE: 1, Outcome.LIKELY_SUITABLE: 2})
+    assert sent.subject == "Ionto Screen Physical Therapy: 3 cuestionarios nuevos están esperando"
+    assert sent.body.startswith(
+        f"3 cuestionarios nuevos están esperando (1 probablemente no adecuado).\n\n"
+        f"Abra la lista de revisión: {BASE}/review/\n"
+    )

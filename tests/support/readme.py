@@ -161,6 +161,8 @@ class Served:
     status: int
     location: str
     head_status: int
+    # A process of the command (the background worker, say) still alive after it stopped.
+    left_running: bool
 
 
 def _ask(port: int, method: str) -> tuple[int, str]:
@@ -201,4 +203,29 @@ def serve_once(command: list[str], *, cwd: Path, env: dict[str, str], timeout: f
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
-    return Served(log.read_text(), status, location, head_status)
+    left_running = _group_alive(process.pid, within=10)
+    if left_running:
+        os.killpg(process.pid, signal.SIGKILL)
+    return Served(log.read_text(), status, location, head_status, left_running)
+
+
+def _group_alive(group: int, *, within: float) -> bool:
+    """Whether any process of the group is still there after `within` seconds."""
+    deadline = time.monotonic() + within
+    while True:
+        listed = subprocess.run(
+            ["ps", "-e", "-o", "pgid=,stat="],  # noqa: S607
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.split("\n")
+        # A zombie (stat Z) has ended; only its parent has not collected it yet.
+        if not any(
+            line.split()[:1] == [str(group)] and not line.split()[1].startswith("Z")
+            for line in listed
+            if line.strip()
+        ):
+            return False
+        if time.monotonic() > deadline:
+            return True
+        time.sleep(0.2)
