@@ -26,8 +26,8 @@ SERVE_ENV = DJANGO_DEBUG=false \
 # Runs the background worker (`manage.py db_worker`, the review alerts) beside the server command
 # that follows, both with the variables set before it; when the server stops, for whatever reason (Ctrl-C
 # included), the shell's EXIT trap stops the worker, so none is left behind. No --reload: the
-# reloader's child would outlive a TERM sent to its parent.
-WITH_WORKER = sh -c '$(BIN)/python manage.py db_worker --no-reload --verbosity 1 & worker=$$!; \
+# reloader's child would outlive a TERM sent to its parent. Unbuffered: its lines show as they come.
+WITH_WORKER = sh -c 'PYTHONUNBUFFERED=1 $(BIN)/python manage.py db_worker --no-reload --verbosity 1 & worker=$$!; \
 	trap "kill $$worker 2>/dev/null; wait $$worker" EXIT; trap "exit 130" INT; trap "exit 143" TERM; \
 	"$$@"' with-worker
 

@@ -26,6 +26,8 @@ SERVERS = frozenset({"make run", "make serve"})
 EXPECTED_EXIT = {"make doctor": 2, ".venv/bin/python manage.py doctor": 1}
 # What the README's "$PASSWORD" holds when the test runs it.
 PASSWORD = "a-long-enough-passphrase"
+# What the background worker beside `make run` and `make serve` prints once it runs.
+WORKER_STARTED = "Starting worker"
 
 
 @dataclass(frozen=True)
@@ -59,12 +61,16 @@ def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def after_make_run(checkout: Path, home: Path) -> Served:
-    return serve_once(["make", "run", f"PORT={free_port()}"], cwd=checkout, env=clean_env(home))
+    return serve_once(
+        ["make", "run", f"PORT={free_port()}"], cwd=checkout, env=clean_env(home), printed=WORKER_STARTED
+    )
 
 
 @pytest.fixture(scope="module")
 def after_make_serve(checkout: Path, home: Path, after_make_run: Served) -> Served:
-    return serve_once(["make", "serve", f"PORT={free_port()}"], cwd=checkout, env=clean_env(home))
+    return serve_once(
+        ["make", "serve", f"PORT={free_port()}"], cwd=checkout, env=clean_env(home), printed=WORKER_STARTED
+    )
 
 
 def run_block(commands: tuple[str, ...], *, cwd: Path, home: Path) -> list[Ran]:
@@ -104,7 +110,7 @@ def test_make_run_and_make_serve_run_the_worker_beside_the_server_and_stop_it_wi
     after_make_run: Served, after_make_serve: Served
 ) -> None:
     for served in (after_make_run, after_make_serve):
-        assert "Starting worker" in served.output
+        assert WORKER_STARTED in served.output
         assert not served.left_running
 
 

@@ -176,8 +176,11 @@ def _ask(port: int, method: str) -> tuple[int, str]:
         connection.close()
 
 
-def serve_once(command: list[str], *, cwd: Path, env: dict[str, str], timeout: float = 180) -> Served:
-    """Starts a server command, asks GET and HEAD of / once it answers, stops it, and returns all it printed."""
+def serve_once(
+    command: list[str], *, cwd: Path, env: dict[str, str], timeout: float = 180, printed: str = ""
+) -> Served:
+    """Starts a server command, asks GET and HEAD of / once it answers and it has printed `printed`
+    (e.g. the worker beside it has started), stops it, and returns all it printed."""
     log = cwd / f".serve-{command[-1].replace('=', '-')}.log"
     with log.open("w") as out:
         process = subprocess.Popen(  # noqa: S603 -- make with a fixed target
@@ -195,6 +198,8 @@ def serve_once(command: list[str], *, cwd: Path, env: dict[str, str], timeout: f
                     raise AssertionError(f"{' '.join(command)} did not serve:\n{log.read_text()}") from None
                 time.sleep(0.5)
         head_status, _ = _ask(port, "HEAD")
+        while printed not in log.read_text() and time.monotonic() < deadline:
+            time.sleep(0.2)
     finally:
         # The whole process group: make, and the server it started (with runserver's reloader child).
         os.killpg(process.pid, signal.SIGTERM)
