@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.core import mail
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -266,3 +267,19 @@ def test_a_clinic_working_in_spanish_gets_the_alert_in_spanish(alerts_on: None, 
         f"3 cuestionarios nuevos están esperando (1 probablemente no adecuado).\n\n"
         f"Abra la lista de revisión: {BASE}/review/\n"
     )
+
+
+@pytest.mark.django_db
+def test_an_alert_costs_a_submit_two_inserts_and_no_read(
+    alerts_on: None, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    def statements(inbox: list[str]) -> list[str]:
+        settings.REVIEW_NOTIFY_EMAILS = inbox
+        with CaptureQueriesContext(connection) as queries, django_capture_on_commit_callbacks(execute=True):
+            services.submission_create(answers=make_answers(), contact=PATIENT)
+        return [q["sql"] for q in queries.captured_queries]
+
+    off, on = statements([]), statements(INBOX)
+    added = [sql for sql in on if "review" in sql.lower() or "django_tasks" in sql.lower()]
+    assert len(on) - len(off) == len(added) == 2
+    assert all(sql.lstrip().upper().startswith("INSERT") for sql in added)
