@@ -23,6 +23,14 @@ SERVE_ENV = DJANGO_DEBUG=false \
 	DJANGO_ALLOWED_HOSTS="$${DJANGO_ALLOWED_HOSTS:-$(HOST),localhost}" \
 	GUNICORN_BIND="$${GUNICORN_BIND:-$(HOST):$(PORT)}"
 
+# Runs the background worker (`manage.py db_worker`, the review alerts) beside the server command
+# that follows, both with the variables set before it; when the server stops, for whatever reason (Ctrl-C
+# included), the shell's EXIT trap stops the worker, so none is left behind. No --reload: the
+# reloader's child would outlive a TERM sent to its parent. Unbuffered: its lines show as they come.
+WITH_WORKER = sh -c 'PYTHONUNBUFFERED=1 $(BIN)/python manage.py db_worker --no-reload --verbosity 1 & worker=$$!; \
+	trap "kill $$worker 2>/dev/null; wait $$worker" EXIT; trap "exit 130" INT; trap "exit 143" TERM; \
+	"$$@"' with-worker
+
 .PHONY: run serve doctor demo-therapist therapist bench test pytest lint e2e mutation css messages clean
 
 $(BIN)/python:
@@ -44,7 +52,9 @@ run: $(VENV)/.run-installed
 		$(RUN_ENV) $(BIN)/python manage.py seed_demo --submissions 60; \
 	else $(RUN_ENV) $(BIN)/python manage.py create_demo_therapist; fi
 	@echo "Serving on http://$(HOST):$(PORT)/  (patients: /intake/, therapists: /accounts/login/)"
-	$(RUN_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@echo "The background worker (review alerts; e-mail printed here unless EMAIL_URL is set) runs beside it."
+	$(RUN_ENV) PUBLIC_BASE_URL="$${PUBLIC_BASE_URL:-http://$(HOST):$(PORT)}" \
+		$(WITH_WORKER) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 .secret-key: | $(BIN)/python
 	umask 077 && $(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
@@ -57,7 +67,8 @@ serve: $(VENV)/.run-installed .secret-key .field-key
 	$(SERVE_ENV) $(BIN)/python manage.py collectstatic --no-input --verbosity 0
 	@echo "Serving the production configuration on http://$(HOST):$(PORT)/ (gunicorn.conf.py); it redirects"
 	@echo "plain http to https unless DJANGO_SECURE_SSL_REDIRECT=false; make doctor lists what production still needs."
-	$(SERVE_ENV) $(BIN)/gunicorn --config gunicorn.conf.py
+	@echo "The background worker (review alerts) runs beside it: see README, Review alerts."
+	$(SERVE_ENV) $(WITH_WORKER) $(BIN)/gunicorn --config gunicorn.conf.py
 
 # What this configuration still lacks for production, one line per item; exits 1 while anything does.
 # Run it with the environment the app runs with (here: `make serve`'s).

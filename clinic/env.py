@@ -38,3 +38,15 @@ def envchoice(name: str, default: str, choices: tuple[str, ...]) -> str:
     if value not in choices:
         raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, not {value!r}")
     return value
+
+
+def envnumber(name: str, default: str, *, low: float, high: float) -> float:
+    """A number from low to high, decimals allowed (0.5); anything else stops the start."""
+    raw = os.getenv(name, default).strip()
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number, not {raw!r}") from None
+    if not low <= value <= high:  # also refuses nan
+        raise ImproperlyConfigured(f"{name} must be between {low:g} and {high:g}, not {raw}")
+    return value

@@ -18,7 +18,7 @@ from django.conf.locale import LANG_INFO
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import to_language
 
-from clinic import policies
+from clinic import mail_settings, policies
 from clinic.env import envbool, envchoice, envint
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "screening",
+    "django_tasks",  # background tasks (review alerts); django.tasks from Django 6 (screening/tasks.py)
+    "django_tasks_db",
     # Security: a Content-Security-Policy, the log-in lockout, two-factor log-in ("security" below).
     "csp",
     "axes",
@@ -230,8 +232,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
-CRISPY_TEMPLATE_PACK = "bootstrap5"
+CRISPY_ALLOWED_TEMPLATE_PACKS = CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # ---------------------------------------------------------------- the clinic and its rules
 
@@ -244,7 +245,9 @@ VERY_ELDERLY_AGE = envint("VERY_ELDERLY_AGE", 85, low=60, high=120)
 ADULT_AGE = envint("ADULT_AGE", 18, low=1, high=25)
 PREGNANCY_OUTCOME = envchoice("PREGNANCY_OUTCOME", "not_suitable", ("not_suitable", "needs_review"))
 DEEP_SITE_OUTCOME = envchoice("DEEP_SITE_OUTCOME", "needs_review", ("needs_review", "not_suitable"))
-REVIEW_TARGET_HOURS = envint("REVIEW_TARGET_HOURS", 48, low=1, high=24 * 30)  # then "overdue" in the queue
+# Undecided longer than REVIEW_TARGET_HOURS is overdue. E-mail, alerts, worker: clinic/mail_settings.py.
+REVIEW_TARGET_HOURS = envint("REVIEW_TARGET_HOURS", 48, low=1, high=24 * 30)
+globals().update(mail_settings.mail_settings(debug=DEBUG))
 
 # ---------------------------------------------------------------- retention
 
@@ -338,8 +341,7 @@ X_FRAME_OPTIONS = "DENY"
 # Permissions-Policy and Content-Security-Policy: fixed tables, in clinic/policies.py.
 PERMISSIONS_POLICY, CONTENT_SECURITY_POLICY = policies.PERMISSIONS_POLICY, policies.CONTENT_SECURITY_POLICY
 
-# Lockouts and the intake rate limit count in the default cache (see "cache" above), which every
-# worker shares: Redis with REDIS_URL, the database otherwise.
+# Lockouts and the intake rate limit count in the default cache, which every worker shares ("cache").
 
 # Therapist log-in: django-axes locks a username from one address after repeated failures.
 AUTHENTICATION_BACKENDS = [

@@ -3,8 +3,7 @@
 Each check returns one Finding: a short name and either "OK ..." or what to do. A check never puts
 a secret value in its line (keys are judged, never shown) and never raises: a check that cannot
 run says why. Settings that arrive in later versions (FIELD_ENCRYPTION_KEY, TRUSTED_PROXY_HOPS,
-REVIEW_NOTIFY_EMAILS, a background worker) are read with getattr, so this module works before
-and after they land.
+REVIEW_NOTIFY_EMAILS) are read with getattr, so this module works before and after they land.
 """
 
 from __future__ import annotations
@@ -21,6 +20,7 @@ from django.core import checks
 from django.core.cache import caches
 from django.db import DatabaseError, connection
 from django.db.migrations.executor import MigrationExecutor
+from django.db.models import Q
 from django.utils import timezone
 
 # The values this project's own files show as examples or use outside production: a deployment
@@ -233,21 +233,35 @@ def _age(at: datetime) -> str:
 
 
 def check_worker() -> Finding:
-    # A background worker, when one exists, provides services.worker_heartbeat_latest() -> datetime | None.
-    from screening import services
+    # The worker (`manage.py db_worker`) leaves no heartbeat of its own: a task that waits past its
+    # time shows that it is not running, and the newest finished task whether the last one failed.
+    from django_tasks_db.models import DBTaskResult, get_date_max
 
-    latest: Callable[[], datetime | None] | None = getattr(services, "worker_heartbeat_latest", None)
-    if latest is None:
-        return _note("background worker", "there is no background worker in this version: nothing to run")
+    now = timezone.now()
+    late = now - HEARTBEAT_MAX_AGE
     try:
-        seen = latest()
+        ready = DBTaskResult.objects.ready()
+        waiting = ready.filter(
+            Q(run_after=get_date_max(), enqueued_at__lt=late) | Q(run_after__lt=late)
+        ).count()
+        last = DBTaskResult.objects.finished().order_by("-finished_at").first()
     except DatabaseError:
-        return _fix("background worker", "cannot read its heartbeat: the database is not reachable")
-    if seen is None:
-        return _fix("background worker", "has never reported: start it")
-    if timezone.now() - seen > HEARTBEAT_MAX_AGE:
-        return _fix("background worker", f"last seen {_age(seen)}: start it or check its log")
-    return _ok("background worker", f"seen {_age(seen)}")
+        return _fix("background worker", "cannot read its tasks: the database is not reachable")
+    if waiting:
+        return _fix(
+            "background worker",
+            f"{waiting} task(s) waiting for more than {HEARTBEAT_MAX_AGE.seconds // 60} minutes: "
+            "start `manage.py db_worker` (README, Review alerts) or check its log",
+        )
+    if last is None:
+        return _ok("background worker", "no task waiting; none has run yet")
+    if last.status == "FAILED":
+        return _fix(
+            "background worker",
+            f"the last task failed {_age(last.finished_at)} ({last.exception_class_path.rsplit('.', 1)[-1]}): "
+            "check the e-mail settings and the worker's log",
+        )
+    return _ok("background worker", f"no task waiting; the last one ran {_age(last.finished_at)}")
 
 
 def check_purge() -> Finding:

@@ -3,6 +3,7 @@ migrations keep working wherever a model lives."""
 
 from __future__ import annotations
 
+from screening.models.alert import ReviewAlertPending, ReviewAlertState
 from screening.models.appendonly import AppendOnlyError, AppendOnlyModel, AppendOnlyQuerySet
 from screening.models.audit import AccessLog
 from screening.models.course import (
@@ -44,6 +45,8 @@ __all__ = [
     "DecisionChoice",
     "Drug",
     "Outcome",
+    "ReviewAlertPending",
+    "ReviewAlertState",
     "SealedTOTPDevice",
     "SecretUnreadable",
     "SessionNote",

@@ -6,6 +6,12 @@ and `grep submission_` find every write wherever it lives.
 
 from __future__ import annotations
 
+from screening.services.alerts import (
+    review_alert_note,
+    review_alert_send,
+    review_digest_counts,
+    review_digest_send,
+)
 from screening.services.audit import ADDRESS_ACTIONS, access_log_record, account_event_record
 from screening.services.check_in_links import check_in_link_create, check_in_link_find, check_in_link_live
 from screening.services.courses import (
@@ -59,6 +65,10 @@ __all__ = [
     "course_state",
     "decision_record",
     "physician_consult_record",
+    "review_alert_note",
+    "review_alert_send",
+    "review_digest_counts",
+    "review_digest_send",
     "rules_config",
     "session_note_save",
     "submission_build",

@@ -15,7 +15,7 @@ from django.utils import timezone
 from screening import duplicates, queue
 from screening.clinical import rules
 from screening.models import Submission, new_reference
-from screening.services import tallies
+from screening.services import alerts, tallies
 
 
 @dataclass(frozen=True)
@@ -115,6 +115,8 @@ def submission_create_or_replay(
 def _submission_insert(submission: Submission) -> None:
     submission.save()
     tallies.tally_add({(submission.outcome, False): 1})
+    # The review inbox hears of it from the worker, after this commits (services/alerts.py).
+    alerts.review_alert_note(outcome=submission.outcome)
 
 
 def submissions_bulk_create(submissions: Iterable[Submission], *, batch_size: int = 2000) -> int:

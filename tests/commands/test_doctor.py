@@ -12,14 +12,15 @@ import os
 import secrets
 import shutil
 import subprocess
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult, get_date_max
 
-from screening import doctor, services
+from screening import doctor
 from screening.models import AccessLog
 from tests.support.commands import manage
 
@@ -287,28 +288,49 @@ def test_review_alerts_need_email_that_delivers(
     assert (finding.status, says in finding.text) == (status, True)
 
 
-def test_without_a_background_worker_the_line_says_so_and_does_not_fail() -> None:
-    assert not hasattr(services, "worker_heartbeat_latest")  # when one arrives, test it here
+def _task(*, status: str, enqueued_ago: timedelta, run_after: datetime | None = None, **fields: Any) -> None:
+    now = timezone.now()
+    row = DBTaskResult.objects.create(
+        task_path="screening.tasks.review_alert_send",
+        args_kwargs={"args": [], "kwargs": {}},
+        status=status,
+        run_after=run_after or get_date_max(),
+        backend_name="default",
+        **fields,
+    )
+    DBTaskResult.objects.filter(pk=row.pk).update(enqueued_at=now - enqueued_ago)
+
+
+@pytest.mark.django_db
+def test_with_no_task_yet_the_worker_line_is_ok() -> None:
+    assert doctor.check_worker().line == "OK   background worker: no task waiting; none has run yet"
+
+
+@pytest.mark.django_db
+def test_a_task_waiting_past_its_time_means_the_worker_is_not_running() -> None:
+    _task(status="READY", enqueued_ago=timedelta(minutes=2))
+    _task(status="READY", enqueued_ago=timedelta(hours=2), run_after=timezone.now() + timedelta(minutes=5))
+    assert doctor.check_worker().status is doctor.Status.OK  # one just queued, one scheduled for later
+    _task(status="READY", enqueued_ago=timedelta(minutes=30))
     finding = doctor.check_worker()
-    assert finding.status is doctor.Status.NOTE
-    assert "no background worker in this version" in finding.text
+    assert finding.status is doctor.Status.FIX
+    assert "1 task(s) waiting for more than 10 minutes: start `manage.py db_worker`" in finding.text
 
 
-@pytest.mark.parametrize(
-    ("seen_ago", "status"),
-    [
-        (None, doctor.Status.FIX),
-        (timedelta(hours=1), doctor.Status.FIX),
-        (timedelta(minutes=2), doctor.Status.OK),
-    ],
-)
-def test_a_worker_heartbeat_must_be_recent(
-    monkeypatch: pytest.MonkeyPatch, seen_ago: timedelta | None, status: doctor.Status
-) -> None:
-    # A stand-in for the hook a future worker provides; nothing of ours that exists is replaced.
-    seen = None if seen_ago is None else timezone.now() - seen_ago
-    monkeypatch.setattr(services, "worker_heartbeat_latest", lambda: seen, raising=False)
-    assert doctor.check_worker().status is status
+@pytest.mark.django_db
+def test_the_worker_line_says_when_the_last_task_failed_and_when_one_ran() -> None:
+    now = timezone.now()
+    _task(status="SUCCESSFUL", enqueued_ago=timedelta(hours=3), finished_at=now - timedelta(hours=3))
+    assert doctor.check_worker().text == "no task waiting; the last one ran 3 hour(s) ago"
+    _task(
+        status="FAILED",
+        enqueued_ago=timedelta(minutes=5),
+        finished_at=now - timedelta(minutes=5),
+        exception_class_path="smtplib.SMTPConnectError",
+    )
+    finding = doctor.check_worker()
+    assert finding.status is doctor.Status.FIX
+    assert "the last task failed less than an hour ago (SMTPConnectError)" in finding.text
 
 
 @pytest.mark.django_db

@@ -26,6 +26,8 @@ SERVERS = frozenset({"make run", "make serve"})
 EXPECTED_EXIT = {"make doctor": 2, ".venv/bin/python manage.py doctor": 1}
 # What the README's "$PASSWORD" holds when the test runs it.
 PASSWORD = "a-long-enough-passphrase"
+# What the background worker beside `make run` and `make serve` prints once it runs.
+WORKER_STARTED = "Starting worker"
 
 
 @dataclass(frozen=True)
@@ -59,12 +61,16 @@ def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def after_make_run(checkout: Path, home: Path) -> Served:
-    return serve_once(["make", "run", f"PORT={free_port()}"], cwd=checkout, env=clean_env(home))
+    return serve_once(
+        ["make", "run", f"PORT={free_port()}"], cwd=checkout, env=clean_env(home), printed=WORKER_STARTED
+    )
 
 
 @pytest.fixture(scope="module")
 def after_make_serve(checkout: Path, home: Path, after_make_run: Served) -> Served:
-    return serve_once(["make", "serve", f"PORT={free_port()}"], cwd=checkout, env=clean_env(home))
+    return serve_once(
+        ["make", "serve", f"PORT={free_port()}"], cwd=checkout, env=clean_env(home), printed=WORKER_STARTED
+    )
 
 
 def run_block(commands: tuple[str, ...], *, cwd: Path, home: Path) -> list[Ran]:
@@ -98,6 +104,14 @@ def test_make_run_migrates_prints_the_demo_login_once_and_serves(after_make_run:
     assert (after_make_run.status, after_make_run.head_status) == (200, 200)
     assert warnings_in(after_make_run.output) == set()
     assert "Traceback" not in after_make_run.output
+
+
+def test_make_run_and_make_serve_run_the_worker_beside_the_server_and_stop_it_with_it(
+    after_make_run: Served, after_make_serve: Served
+) -> None:
+    for served in (after_make_run, after_make_serve):
+        assert WORKER_STARTED in served.output
+        assert not served.left_running
 
 
 def test_make_run_again_prints_the_login_once_and_adds_no_submissions(

@@ -22,6 +22,7 @@ from tests.support.readme import (
 # Where the app reads environment variables, and with what.
 OUR_SOURCES = {
     BASE_DIR / "clinic" / "settings.py": frozenset({"os.getenv", "envbool", "envint", "envchoice"}),
+    BASE_DIR / "clinic" / "mail_settings.py": frozenset({"os.getenv", "envbool", "envint", "envnumber"}),
     BASE_DIR / "gunicorn.conf.py": frozenset({"os.getenv", "_whole_number"}),
     BASE_DIR / "bench" / "run.py": frozenset({"os.getenv"}),
 }

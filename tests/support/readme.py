@@ -161,6 +161,8 @@ class Served:
     status: int
     location: str
     head_status: int
+    # A process of the command (the background worker, say) still alive after it stopped.
+    left_running: bool
 
 
 def _ask(port: int, method: str) -> tuple[int, str]:
@@ -174,8 +176,11 @@ def _ask(port: int, method: str) -> tuple[int, str]:
         connection.close()
 
 
-def serve_once(command: list[str], *, cwd: Path, env: dict[str, str], timeout: float = 180) -> Served:
-    """Starts a server command, asks GET and HEAD of / once it answers, stops it, and returns all it printed."""
+def serve_once(
+    command: list[str], *, cwd: Path, env: dict[str, str], timeout: float = 180, printed: str = ""
+) -> Served:
+    """Starts a server command, asks GET and HEAD of / once it answers and it has printed `printed`
+    (e.g. the worker beside it has started), stops it, and returns all it printed."""
     log = cwd / f".serve-{command[-1].replace('=', '-')}.log"
     with log.open("w") as out:
         process = subprocess.Popen(  # noqa: S603 -- make with a fixed target
@@ -193,6 +198,8 @@ def serve_once(command: list[str], *, cwd: Path, env: dict[str, str], timeout: f
                     raise AssertionError(f"{' '.join(command)} did not serve:\n{log.read_text()}") from None
                 time.sleep(0.5)
         head_status, _ = _ask(port, "HEAD")
+        while printed not in log.read_text() and time.monotonic() < deadline:
+            time.sleep(0.2)
     finally:
         # The whole process group: make, and the server it started (with runserver's reloader child).
         os.killpg(process.pid, signal.SIGTERM)
@@ -201,4 +208,29 @@ def serve_once(command: list[str], *, cwd: Path, env: dict[str, str], timeout: f
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
-    return Served(log.read_text(), status, location, head_status)
+    left_running = _group_alive(process.pid, within=10)
+    if left_running:
+        os.killpg(process.pid, signal.SIGKILL)
+    return Served(log.read_text(), status, location, head_status, left_running)
+
+
+def _group_alive(group: int, *, within: float) -> bool:
+    """Whether any process of the group is still there after `within` seconds."""
+    deadline = time.monotonic() + within
+    while True:
+        listed = subprocess.run(
+            ["ps", "-e", "-o", "pgid=,stat="],  # noqa: S607
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.split("\n")
+        # A zombie (stat Z) has ended; only its parent has not collected it yet.
+        if not any(
+            line.split()[:1] == [str(group)] and not line.split()[1].startswith("Z")
+            for line in listed
+            if line.strip()
+        ):
+            return False
+        if time.monotonic() > deadline:
+            return True
+        time.sleep(0.2)
