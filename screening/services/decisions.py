@@ -10,6 +10,8 @@ from screening.models import AccessLog, Decision, Submission
 from screening.services import audit, tallies
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from django.contrib.auth.models import AbstractBaseUser
 
 
@@ -19,6 +21,28 @@ class DecisionConflict(Exception):
     def __init__(self, latest: Decision | None) -> None:
         super().__init__("the submission was decided by someone else in the meantime")
         self.latest = latest
+
+
+def decision_build(
+    *,
+    submission: Submission,
+    therapist: AbstractBaseUser,
+    choice: str,
+    note: str,
+    created_at: datetime | None = None,
+) -> Decision:
+    """An unsaved decision on the submission's automated outcome as it stands: the one place where a
+    decision row is built (decision_record stores one; the demo seeding stores many at once)."""
+    decision = Decision(
+        submission=submission,
+        therapist=therapist,
+        choice=choice,
+        note=note.strip(),
+        automated_outcome=submission.outcome,
+    )
+    if created_at is not None:
+        decision.created_at = created_at
+    return decision
 
 
 @transaction.atomic
@@ -35,13 +59,7 @@ def decision_record(
     Raises DecisionConflict, saving nothing, unless `seen_decision_id` is still the latest decision,
     and ValidationError when a decision against the automated outcome comes without a note.
     """
-    decision = Decision(
-        submission=submission,
-        therapist=therapist,
-        choice=choice,
-        note=note.strip(),
-        automated_outcome=submission.outcome,
-    )
+    decision = decision_build(submission=submission, therapist=therapist, choice=choice, note=note)
     decision.full_clean()
     decision.save()
     # Compare-and-set on the latest decision: of two therapists saving at once, one wins and the
