@@ -272,7 +272,9 @@ def print_report(
         for clients in CLIENT_COUNTS:
             ratio = loads["intake", clients].per_second / loads["floor", clients].per_second
             verdict = "meets" if ratio >= 0.8 else "BELOW"
-            print(f"intake / floor throughput, {clients:>2} clients: {ratio:5.2f}  ({verdict} the 0.8 target)")
+            print(
+                f"intake / floor throughput, {clients:>2} clients: {ratio:5.2f}  ({verdict} the 0.8 target)"
+            )
     if queues is None:
         print("queue: not available")
         return
@@ -330,7 +332,11 @@ def prepare(env: dict[str, str], rows: int, *, reuse: bool) -> None:
     if reuse and stored_rows(env) == rows:
         manage(env, "migrate", "--no-input")
         print(f"  reusing its {rows:,} submissions", flush=True)
-        manage(env, "shell", "-c", "from django.db import connection; connection.cursor().execute('ANALYZE')")
+        code = (
+            "from django.db import connection; connection.cursor().execute("
+            "'VACUUM ANALYZE' if connection.vendor == 'postgresql' else 'ANALYZE')"
+        )
+        manage(env, "shell", "-c", code)
         return
     fresh_database(env["DATABASE_URL"])
     manage(env, "migrate", "--no-input")
@@ -430,7 +436,9 @@ def main() -> int:
             for clients in CLIENT_COUNTS:
                 for n in range(1, args.rounds + 1):
                     for kind, flow in flows.items():
-                        print(f"  {kind:>6}, {clients:>2} clients, round {n} of {args.rounds} ...", flush=True)
+                        print(
+                            f"  {kind:>6}, {clients:>2} clients, round {n} of {args.rounds} ...", flush=True
+                        )
                         loads.setdefault((kind, clients), Sample()).add(run_load(flow, clients, args.seconds))
 
     header = (
