@@ -138,11 +138,16 @@ class Plan:
         return -(-self.rows // self.batch_size)
 
 
+# Each question's answer codes, and a multi-select's flags, worked out once rather than for every row.
+_CODES = {q.code: [o.code for o in q.options] for q in questions.QUESTIONS}
+_FLAGS = {code: [c for c in codes if c not in questions.EXCLUSIVE_OPTIONS] for code, codes in _CODES.items()}
+
+
 def synthetic_answers(rng: random.Random, today: date) -> dict[str, object]:
     """Mostly ordinary answers with the occasional flag, like a real clinic's week."""
     answers: dict[str, object] = {}
     for q in questions.QUESTIONS:
-        codes = [o.code for o in q.options]
+        codes = _CODES[q.code]
         if q.kind is questions.Kind.DATE:
             years = (
                 rng.choice((rng.randint(14, 17), rng.randint(86, 95)))
@@ -151,9 +156,10 @@ def synthetic_answers(rng: random.Random, today: date) -> dict[str, object]:
             )
             answers[q.code] = (today - timedelta(days=years * 365 + rng.randint(0, 364))).isoformat()
         elif q.kind is questions.Kind.MULTI:
-            flags = [c for c in codes if c not in questions.EXCLUSIVE_OPTIONS]
             roll = rng.random()
-            answers[q.code] = ["none"] if roll < 0.95 else ["unsure"] if roll < 0.96 else [rng.choice(flags)]
+            answers[q.code] = (
+                ["none"] if roll < 0.95 else ["unsure"] if roll < 0.96 else [rng.choice(_FLAGS[q.code])]
+            )
         else:
             calm = CALM_ANSWERS.get(q.code, ("no",))
             answers[q.code] = rng.choice(calm) if rng.random() < 0.97 else rng.choice(codes)
@@ -210,6 +216,7 @@ def _batch(plan: Plan, number: int, config: rules.RulesConfig) -> tuple[list[Sub
     submissions: list[Submission] = []
     decisions: list[Decision] = []
     span = plan.days * 86400
+    zone = timezone.get_current_timezone()  # timezone.localdate() looks it up on every call
     for _ in range(size):
         created_at = plan.now - timedelta(seconds=rng.randint(0, span))
         first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
@@ -219,7 +226,7 @@ def _batch(plan: Plan, number: int, config: rules.RulesConfig) -> tuple[list[Sub
             phone=f"(555) 01{rng.randint(0, 9)}-{rng.randint(0, 9999):04d}",
             email=f"{first.lower()}.{last.lower()}@example.com" if rng.random() < 0.5 else "",
         )
-        answers = synthetic_answers(rng, timezone.localdate(created_at))
+        answers = synthetic_answers(rng, created_at.astimezone(zone).date())
         language = "es" if rng.random() < 0.3 else "en"
         submission = services.submission_build(
             answers=answers, contact=contact, language=language, created_at=created_at, config=config
