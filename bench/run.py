@@ -333,8 +333,9 @@ def prepare(env: dict[str, str], rows: int, *, reuse: bool) -> None:
         manage(env, "migrate", "--no-input")
         print(f"  reusing its {rows:,} submissions", flush=True)
         code = (
-            "from django.db import connection; connection.cursor().execute("
-            "'VACUUM ANALYZE' if connection.vendor == 'postgresql' else 'ANALYZE')"
+            "from django.db import connection; c = connection.cursor()\n"
+            "if connection.vendor == 'postgresql': c.execute('SET statement_timeout = 0'); c.execute('VACUUM ANALYZE')\n"
+            "else: c.execute('ANALYZE')"
         )
         manage(env, "shell", "-c", code)
         return

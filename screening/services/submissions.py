@@ -193,8 +193,11 @@ def _store_many(submissions: Sequence[Submission], decisions: Sequence[Decision]
         _copy(Submission, submissions)
         _copy(Decision, decisions)
     else:
-        Submission.objects.bulk_create(submissions)
+        # Decisions first: SQLite checks a deferred foreign key again on each insert into the table
+        # it points to, and latest_decision has no index (models/submission.py), so inserting the
+        # submissions first made every decision's insert scan the whole submission table.
         Decision.objects.bulk_create(decisions)
+        Submission.objects.bulk_create(submissions)
     tallies.tally_add(Counter((s.outcome, s.latest_decision_id is not None) for s in submissions))
     return len(submissions)
 
