@@ -193,11 +193,21 @@ def _store_many(submissions: Sequence[Submission], decisions: Sequence[Decision]
         _copy(Submission, submissions)
         _copy(Decision, decisions)
     else:
-        # Decisions first: SQLite checks a deferred foreign key again on each insert into the table
-        # it points to, and latest_decision has no index (models/submission.py), so inserting the
-        # submissions first made every decision's insert scan the whole submission table.
-        Decision.objects.bulk_create(decisions)
+        # SQLite checks a pending deferred foreign key again on every insert into the table it points
+        # to, and latest_decision has no index (models/submission.py): with any violation pending,
+        # each insert of a decision would scan the whole submission table. So nothing is left
+        # pending: the submissions without their latest decision, the decisions, then the links.
+        latest_ids = [s.latest_decision_id for s in submissions]
+        for submission in submissions:
+            submission.latest_decision_id = None
         Submission.objects.bulk_create(submissions)
+        Decision.objects.bulk_create(decisions)
+        for submission, decision_id in zip(submissions, latest_ids, strict=True):
+            submission.latest_decision_id = decision_id
+        links = [(s.latest_decision_id, s.pk) for s in submissions if s.latest_decision_id is not None]
+        table = connection.ops.quote_name(Submission._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.executemany(f"UPDATE {table} SET latest_decision_id = %s WHERE id = %s", links)  # noqa: S608  # nosec B608
     tallies.tally_add(Counter((s.outcome, s.latest_decision_id is not None) for s in submissions))
     return len(submissions)
 
