@@ -81,7 +81,7 @@ class Sample:
 
 def _answer_sets(n: int) -> list[dict[str, Any]]:
     """Varied, valid answers from seed_demo's generator, with contact details and consent."""
-    from screening.management.commands.seed_demo import FIRST_NAMES, LAST_NAMES, synthetic_answers
+    from screening.management.seeding import FIRST_NAMES, LAST_NAMES, synthetic_answers
 
     rng = random.Random(2026)
     sets = []
@@ -266,16 +266,19 @@ def print_report(
 ) -> None:
     print()
     print(header)
-    print(f"{'':<42}{'clients':>8}{'flows/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'flows':>7}{'errors':>7}")
-    names = {"floor": "minimal view (floor): GET, POST, GET", "intake": "intake: GET, POST, GET"}
-    for clients in CLIENT_COUNTS:
-        for kind in ("floor", "intake"):
-            print(_row(names[kind], clients, loads[kind, clients]))
-    print()
-    for clients in CLIENT_COUNTS:
-        ratio = loads["intake", clients].per_second / loads["floor", clients].per_second
-        verdict = "meets" if ratio >= 0.8 else "BELOW"
-        print(f"intake / floor throughput, {clients:>2} clients: {ratio:5.2f}  ({verdict} the 0.8 target)")
+    if loads:
+        print(f"{'':<42}{'clients':>8}{'flows/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'flows':>7}{'errors':>7}")
+        names = {"floor": "minimal view (floor): GET, POST, GET", "intake": "intake: GET, POST, GET"}
+        for clients in CLIENT_COUNTS:
+            for kind in ("floor", "intake"):
+                print(_row(names[kind], clients, loads[kind, clients]))
+        print()
+        for clients in CLIENT_COUNTS:
+            ratio = loads["intake", clients].per_second / loads["floor", clients].per_second
+            verdict = "meets" if ratio >= 0.8 else "BELOW"
+            print(
+                f"intake / floor throughput, {clients:>2} clients: {ratio:5.2f}  ({verdict} the 0.8 target)"
+            )
     if queues is None:
         print("queue: not available")
         return
@@ -307,15 +310,50 @@ def sized_url(url: str, rows: int) -> str:
     return f"{head}/{stem}_{rows}{dot}{suffix}"
 
 
-def prepare(env: dict[str, str], rows: int) -> None:
-    """A fresh, migrated database seeded with this many submissions (and the demo therapist)."""
+def stored_rows(env: dict[str, str]) -> int | None:
+    """How many submissions the database holds, or None if it does not exist or is not migrated."""
+    url = env["DATABASE_URL"]
+    parsed = urlparse(url)
+    try:
+        if parsed.scheme == "sqlite":
+            import sqlite3
+
+            if not Path(parsed.path).exists():
+                return None
+            with sqlite3.connect(parsed.path) as conn:
+                return conn.execute("SELECT COUNT(*) FROM screening_submission").fetchone()[0]
+        import psycopg
+
+        with psycopg.connect(url, connect_timeout=5) as conn:
+            return conn.execute("SELECT COUNT(*) FROM screening_submission").fetchone()[0]
+    except Exception:  # no database, no table: it is seeded afresh
+        return None
+
+
+def prepare(env: dict[str, str], rows: int, *, reuse: bool) -> None:
+    """A migrated database seeded with this many submissions, most older ones decided (and the demo
+    therapist): fresh, or with --reuse the one a previous run left if it holds exactly that many."""
+    if reuse and stored_rows(env) == rows:
+        manage(env, "migrate", "--no-input")
+        print(f"  reusing its {rows:,} submissions", flush=True)
+        code = (
+            "from django.db import connection; c = connection.cursor()\n"
+            "if connection.vendor == 'postgresql': c.execute('SET statement_timeout = 0'); c.execute('VACUUM ANALYZE')\n"
+            "else: c.execute('ANALYZE')"
+        )
+        manage(env, "shell", "-c", code)
+        return
     fresh_database(env["DATABASE_URL"])
     manage(env, "migrate", "--no-input")
     started = time.perf_counter()
-    manage(env, "seed_demo", "--submissions", str(rows))
-    print(f"  seeded {rows:,} submissions in {time.perf_counter() - started:.0f} s", flush=True)
-    # Fresh statistics, as autovacuum would have them on a database that grew over a year.
-    manage(env, "shell", "-c", "from django.db import connection; connection.cursor().execute('ANALYZE')")
+    # seed_demo builds every row through services.submission_build, stores them with COPY (or
+    # multi-row INSERTs on SQLite) from two processes, and runs ANALYZE at the end.
+    manage(env, "seed_demo", "--submissions", str(rows), "--decisions")
+    print(
+        f"  seeded {rows:,} submissions in {time.perf_counter() - started:.0f} s"
+        f" (load average {os.getloadavg()[0]:.1f})",
+        flush=True,
+    )
 
 
 def main() -> int:
@@ -326,6 +364,12 @@ def main() -> int:
     parser.add_argument("--rows", type=int, default=int(os.getenv("BENCH_ROWS", DEFAULT_ROWS)))
     parser.add_argument("--seconds", type=float, default=3.0, help="per view, client count and round (3)")
     parser.add_argument("--rounds", type=int, default=4, help="the loads and sizes alternate this often (4)")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="keep a database from an earlier run that holds exactly its size's rows (migrated, not reseeded)",
+    )
+    parser.add_argument("--skip-intake", action="store_true", help="time the queue views only")
     args = parser.parse_args()
 
     WORK_DIR.mkdir(parents=True, exist_ok=True)
@@ -354,7 +398,7 @@ def main() -> int:
     for rows, sized in envs.items():
         where = urlparse(sized["DATABASE_URL"]).path.rsplit("/", 1)[-1]
         print(f"Preparing a fresh {engine} database {where} with {rows:,} submissions ...", flush=True)
-        prepare(sized, rows)
+        prepare(sized, rows, reuse=args.reuse)
     answer_sets = _answer_sets(500)
 
     logs = {rows: WORK_DIR / f"gunicorn_{rows}.log" for rows in sizes}
@@ -366,41 +410,50 @@ def main() -> int:
         Gunicorn(envs[args.rows], logs[args.rows]) as big,
     ):
         servers = {SMALL_QUEUE: server, args.rows: big}
-        flows = {
-            kind: submit_flow(server, path, answer_sets)
-            for kind, path in (("floor", FLOOR), ("intake", INTAKE))
-        }
-        flows["steps"] = intake_steps.steps_flow(server, answer_sets)
-        for flow in flows.values():
-            run_load(flow, max(CLIENT_COUNTS), 2)  # warm-up, not counted
         workers = len(re.findall(r"Booting worker", logs[SMALL_QUEUE].read_text()))
         print(f"gunicorn on 127.0.0.1:{server.port} and :{big.port}, {workers} workers each")
 
-        loads: dict[tuple[str, int], Sample] = {}
-        for clients in CLIENT_COUNTS:
-            for n in range(1, args.rounds + 1):
-                for kind, flow in flows.items():
-                    print(f"  {kind:>6}, {clients:>2} clients, round {n} of {args.rounds} ...", flush=True)
-                    loads.setdefault((kind, clients), Sample()).add(run_load(flow, clients, args.seconds))
-
+        # The queue first: the intake below adds its submissions to the small database.
         queues: dict[int, dict[str, Sample]] | None = None
         if queue_exists(server):
             queues = {rows: {} for rows in sizes}
             references = {rows: a_reference(envs[rows]) for rows in sizes}
             for n in range(1, args.rounds + 1):
                 for rows in sizes:
-                    print(f"  queue views at {rows:>9,} rows, round {n} of {args.rounds} ...", flush=True)
+                    print(
+                        f"  queue views at {rows:>9,} rows, round {n} of {args.rounds}"
+                        f" (load average {os.getloadavg()[0]:.1f}) ...",
+                        flush=True,
+                    )
                     for view, sample in queue_views(
                         servers[rows], references[rows], args.seconds / 3
                     ).items():
                         queues[rows].setdefault(view, Sample()).add(sample)
+
+        loads: dict[tuple[str, int], Sample] = {}
+        if not args.skip_intake:
+            flows = {
+                kind: submit_flow(server, path, answer_sets)
+                for kind, path in (("floor", FLOOR), ("intake", INTAKE))
+            }
+            flows["steps"] = intake_steps.steps_flow(server, answer_sets)
+            for flow in flows.values():
+                run_load(flow, max(CLIENT_COUNTS), 2)  # warm-up, not counted
+            for clients in CLIENT_COUNTS:
+                for n in range(1, args.rounds + 1):
+                    for kind, flow in flows.items():
+                        print(
+                            f"  {kind:>6}, {clients:>2} clients, round {n} of {args.rounds} ...", flush=True
+                        )
+                        loads.setdefault((kind, clients), Sample()).add(run_load(flow, clients, args.seconds))
 
     header = (
         f"Ionto Screen bench: gunicorn.conf.py, {workers} sync workers, {engine}, {os.cpu_count()} CPUs, "
         f"{args.rounds} x {args.seconds:g} s per row, load average at end {os.getloadavg()[0]:.1f}"
     )
     print_report(header, loads, queues)
-    intake_steps.print_steps_report({key: s.per_second for key, s in loads.items()}, CLIENT_COUNTS)
+    if loads:
+        intake_steps.print_steps_report({key: s.per_second for key, s in loads.items()}, CLIENT_COUNTS)
     errors = sum(s.errors for s in loads.values())
     errors += sum(s.errors for views in (queues or {}).values() for s in views.values())
     return 1 if errors else 0

@@ -5,6 +5,7 @@ Pure Python, no Django imports: the rules read the codes, the intake form reads 
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -35,7 +36,7 @@ class Question:
     options: tuple[Option, ...] = ()
     help_text: str = ""
 
-    @property
+    @functools.cached_property  # read for every answer the rules parse
     def option_codes(self) -> frozenset[str]:
         return frozenset(o.code for o in self.options)
 

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from datetime import date
 from typing import TYPE_CHECKING
 
-from django.db import models
+from django.db import connection, models
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -35,9 +36,14 @@ class SubmissionQuerySet(models.QuerySet):
         """The submissions a review filter selects, in no particular order."""
         qs = self.filter(queue.filter_q(f))
         if f.search.strip():
-            # As a subquery, SQLite scans the small names index once instead of reading every
-            # row through the queue's index: about 30 ms instead of 200 ms at 100,000 rows.
-            qs = qs.filter(pk__in=Submission.objects.filter(queue.search_q(f.search)).values("pk"))
+            if connection.vendor == "sqlite":
+                # As a subquery, SQLite scans the small names index once instead of reading every
+                # row through the queue's index: about 30 ms instead of 200 ms at 100,000 rows.
+                qs = qs.filter(pk__in=Submission.objects.filter(queue.search_q(f.search)).values("pk"))
+            else:
+                # PostgreSQL reads the trigram index for the condition itself; the subquery made it
+                # join a scan of the whole table to the matches (3 s at 1,000,000 rows).
+                qs = qs.filter(queue.search_q(f.search))
         return qs
 
     def sorted_by(self, sort: str) -> SubmissionQuerySet:
@@ -53,14 +59,30 @@ class SubmissionQuerySet(models.QuerySet):
         rows = {s.pk: s for s in self.filter(pk__in=ids).select_related(*QUEUE_RELATED)}
         return [rows[pk] for pk in ids if pk in rows]
 
+    def counted(self, f: ReviewFilter) -> models.QuerySet:
+        """(outcome, count) rows of what the filter selects, its outcome left out: counted afresh."""
+        if f.search.strip():
+            return (
+                self.filtered(f.without_outcome()).order_by().values_list("outcome").annotate(n=Count("id"))
+            )
+        # Dates only: one count per outcome, glued by UNION ALL, so that each reads its outcome's
+        # slice of an (outcome, created_at) index without the table, instead of every row of the
+        # dates (10 ms instead of 100 ms for the last 30 days of 1,000,000 rows on PostgreSQL).
+        per_outcome = [
+            self.filtered(dataclasses.replace(f, outcome=o))
+            .order_by()
+            .values_list("outcome")
+            .annotate(n=Count("id"))
+            for o in Outcome.values
+        ]
+        return per_outcome[0].union(*per_outcome[1:], all=True)
+
     def outcome_counts(self, f: ReviewFilter) -> dict[str, int]:
         """How many submissions of each outcome the filter selects, its outcome left out; exact,
         every outcome present, one query. Without dates or a search, read from SubmissionTally."""
         counts = dict.fromkeys(Outcome.values, 0)
         if f.submitted_from or f.submitted_to or f.search.strip():
-            rows = (
-                self.filtered(f.without_outcome()).order_by().values_list("outcome").annotate(n=Count("id"))
-            )
+            rows = self.counted(f)
         else:
             decided = {queue.DecisionStatus.UNDECIDED: [False], queue.DecisionStatus.DECIDED: [True]}.get(
                 f.status, [False, True]

@@ -24,7 +24,7 @@ from screening.services.courses import (
     physician_consult_record,
     session_note_save,
 )
-from screening.services.decisions import DecisionConflict, decision_record
+from screening.services.decisions import DecisionConflict, decision_build, decision_record
 from screening.services.reassess import Reassessment, submissions_reassess
 from screening.services.retention import (
     PURGE_USERNAME,
@@ -41,6 +41,7 @@ from screening.services.submissions import (
     submission_create,
     submission_create_or_replay,
     submissions_bulk_create,
+    submissions_store_many,
 )
 
 __all__ = [
@@ -63,6 +64,7 @@ __all__ = [
     "course_close",
     "course_open",
     "course_state",
+    "decision_build",
     "decision_record",
     "physician_consult_record",
     "review_alert_note",
@@ -78,4 +80,5 @@ __all__ = [
     "submissions_bulk_create",
     "submissions_purge",
     "submissions_reassess",
+    "submissions_store_many",
 ]

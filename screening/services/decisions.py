@@ -13,6 +13,8 @@ from screening.models import AccessLog, Decision, DecisionChoice, Submission
 from screening.services import audit, tallies
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from django.contrib.auth.models import AbstractBaseUser
 
 
@@ -28,6 +30,30 @@ NOT_A_DUPLICATE = _(
     "That submission is not a possible duplicate of this one (or no longer exists): nothing was saved. "
     "Choose one from the list."
 )
+
+
+def decision_build(
+    *,
+    submission: Submission,
+    therapist: AbstractBaseUser,
+    choice: str,
+    note: str,
+    duplicate_of_id: int | None = None,
+    created_at: datetime | None = None,
+) -> Decision:
+    """An unsaved decision on the submission's automated outcome as it stands: the one place where a
+    decision row is built (decision_record stores one; the demo seeding stores many at once)."""
+    decision = Decision(
+        submission=submission,
+        therapist=therapist,
+        choice=choice,
+        duplicate_of_id=duplicate_of_id,
+        note=note.strip(),
+        automated_outcome=submission.outcome,
+    )
+    if created_at is not None:
+        decision.created_at = created_at
+    return decision
 
 
 @transaction.atomic
@@ -51,13 +77,12 @@ def decision_record(
         matches = {m.pk: m for m in duplicates.matches_for([submission])[submission.pk]}
         if (original := matches.get(duplicate_of_id or 0)) is None:
             raise ValidationError(NOT_A_DUPLICATE, code="not_a_duplicate")
-    decision = Decision(
+    decision = decision_build(
         submission=submission,
         therapist=therapist,
         choice=choice,
+        note=note,
         duplicate_of_id=duplicate_of_id,
-        note=note.strip(),
-        automated_outcome=submission.outcome,
     )
     decision.full_clean()
     decision.save()

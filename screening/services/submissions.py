@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 
 from screening import duplicates, queue
 from screening.clinical import rules
-from screening.models import Submission, new_reference
+from screening.models import Decision, Submission, new_reference
 from screening.services import alerts, tallies
 
 
@@ -43,10 +44,15 @@ def submission_build(
     language: str = "en",
     created_at: datetime | None = None,
     form_token: uuid.UUID | None = None,
+    config: rules.RulesConfig | None = None,
 ) -> Submission:
-    """An unsaved, assessed submission: the one place where answers become a stored outcome."""
+    """An unsaved, assessed submission: the one place where answers become a stored outcome.
+
+    `config` is rules_config(), read from settings when not given; a bulk build passes it in once.
+    """
     created_at = created_at or timezone.now()
-    assessment = rules.assess(answers, today=timezone.localdate(created_at), config=rules_config())
+    config = config or rules_config()
+    assessment = rules.assess(answers, today=timezone.localdate(created_at), config=config)
     return Submission(
         created_at=created_at,
         first_name=contact.first_name,
@@ -148,3 +154,102 @@ def _insert_batch(batch: list[Submission]) -> int:
     Submission.objects.bulk_create(batch)
     tallies.tally_add(Counter((s.outcome, s.latest_decision_id is not None) for s in batch))
     return len(batch)
+
+
+def submissions_store_many(submissions: Sequence[Submission], decisions: Sequence[Decision] = ()) -> int:
+    """Stores built submissions, and decisions built on them, in one transaction; returns the count.
+
+    The fast path for many rows (seeding): COPY on PostgreSQL, multi-row INSERTs on SQLite. Ids are
+    taken up front, so that a decision's submission and a submission's latest decision (the last of
+    its decisions in `decisions`) are known before anything is written; a reference that a stored
+    row holds is drawn again; the tallies count the rows in the same transaction. Safe to run from
+    several processes at once: a reference that another one stored meanwhile retries the batch.
+    """
+    for _attempt in range(3):
+        try:
+            with transaction.atomic():
+                return _store_many(submissions, decisions)
+        except IntegrityError:
+            pass  # a reference stored by a concurrent batch after the check: drawn again below
+    with transaction.atomic():
+        return _store_many(submissions, decisions)
+
+
+def _store_many(submissions: Sequence[Submission], decisions: Sequence[Decision]) -> int:
+    refs = [s.reference for s in submissions]
+    taken = set(Submission.objects.filter(reference__in=refs).values_list("reference", flat=True))
+    seen: set[str] = set()
+    for submission in submissions:
+        while submission.reference in taken or submission.reference in seen:
+            submission.reference = new_reference()
+        seen.add(submission.reference)
+    for submission, pk in zip(submissions, _new_ids(Submission, len(submissions)), strict=True):
+        submission.pk = pk
+    latest: dict[int, Decision] = {}
+    for decision, pk in zip(decisions, _new_ids(Decision, len(decisions)), strict=True):
+        decision.pk = pk
+        decision.submission_id = decision.submission.pk
+        latest[decision.submission_id] = decision
+    for submission in submissions:
+        if (decision := latest.get(submission.pk)) is not None:
+            submission.latest_decision_id = decision.pk
+    if connection.vendor == "postgresql":
+        # Both foreign keys between the tables are deferred to the commit, so the order is free.
+        _copy(Submission, submissions)
+        _copy(Decision, decisions)
+    else:
+        # SQLite checks a pending deferred foreign key again on every insert into the table it points
+        # to, and latest_decision has no index (models/submission.py): with any violation pending,
+        # each insert of a decision would scan the whole submission table. So nothing is left
+        # pending: the submissions without their latest decision, the decisions, then the links.
+        latest_ids = [s.latest_decision_id for s in submissions]
+        for submission in submissions:
+            submission.latest_decision_id = None
+        Submission.objects.bulk_create(submissions)
+        Decision.objects.bulk_create(decisions)
+        for submission, decision_id in zip(submissions, latest_ids, strict=True):
+            submission.latest_decision_id = decision_id
+        links = [(s.latest_decision_id, s.pk) for s in submissions if s.latest_decision_id is not None]
+        table = connection.ops.quote_name(Submission._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.executemany(f"UPDATE {table} SET latest_decision_id = %s WHERE id = %s", links)  # noqa: S608  # nosec B608
+    tallies.tally_add(Counter((s.outcome, s.latest_decision_id is not None) for s in submissions))
+    return len(submissions)
+
+
+def _new_ids(model: type[models.Model], n: int) -> list[int]:
+    """n primary keys no row has or will be given, for rows written in this transaction."""
+    if not n:
+        return []
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, n]
+            )
+            return [pk for (pk,) in cursor.fetchall()]
+        # SQLite: this transaction holds the write lock (transaction_mode IMMEDIATE, settings.py),
+        # and AUTOINCREMENT never gives an id twice, so start past both the counter and the rows.
+        sql = "SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0), COALESCE(({}), 0))"
+        highest = f"SELECT MAX(id) FROM {connection.ops.quote_name(table)}"  # noqa: S608  # nosec B608
+        cursor.execute(sql.format(highest), [table])
+        start = cursor.fetchone()[0] + 1
+    return list(range(start, start + n))
+
+
+def _copy(model: type[models.Model], rows: Sequence[models.Model]) -> None:
+    if not rows:
+        return
+    fields = model._meta.concrete_fields
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    table = connection.ops.quote_name(model._meta.db_table)
+    json_fields = {f.attname for f in fields if isinstance(f, models.JSONField)}
+    getters = [(f.attname, f.attname in json_fields) for f in fields]
+    with connection.cursor() as cursor, cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(
+                [
+                    json.dumps(getattr(row, name)) if is_json else getattr(row, name)
+                    for name, is_json in getters
+                ]
+            )

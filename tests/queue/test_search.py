@@ -100,3 +100,15 @@ def test_a_name_search_uses_the_trigram_index_on_postgresql(
         cursor.execute("SET LOCAL enable_seqscan = off")
         plan = rows.explain()
     assert "submission_search_name_trgm" in plan
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the plan is PostgreSQL's")
+def test_a_name_search_on_postgresql_reads_the_trigram_index_without_a_self_join(
+    patients: dict[tuple[str, str], Submission],
+) -> None:
+    rows = Submission.objects.filtered(ReviewFilter(status=DecisionStatus.ALL, search="reyes"))
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = rows.values_list("outcome").explain()
+    assert "submission_search_name_trgm" in plan
+    assert "Join" not in plan  # the SQLite-only subquery joined a scan of the whole table

@@ -1,79 +1,17 @@
 from __future__ import annotations
 
-import random
+import os
 import time
-from collections.abc import Iterator
-from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandParser
-from django.utils import timezone
 
-from screening import services
-from screening.clinical import questions
-from screening.management import demo_courses
-from screening.models import Submission
+from screening.management import demo_courses, seeding
 
 DEMO_USERNAME = "demo"
 DEMO_PASSWORD = "demo-therapist-2026"  # noqa: S105 -- the printed demo login, for local use only  # nosec B105
-
-FIRST_NAMES = (
-    "Ana",
-    "Ben",
-    "Carmen",
-    "David",
-    "Elena",
-    "Frank",
-    "Grace",
-    "Hugo",
-    "Iris",
-    "José",
-    "Kim",
-    "Luis",
-    "Maya",
-    "Noah",
-    "Olga",
-    "Pedro",
-    "Rosa",
-    "Sam",
-    "Tomás",
-    "Vera",
-)
-LAST_NAMES = (
-    "Alvarez",
-    "Brown",
-    "Chen",
-    "Diaz",
-    "Evans",
-    "Garcia",
-    "Hughes",
-    "Ito",
-    "Jones",
-    "Kowalski",
-    "Lopez",
-    "Martin",
-    "Nguyen",
-    "Ortiz",
-    "Patel",
-    "Quinn",
-    "Reyes",
-    "Smith",
-    "Torres",
-    "Wong",
-)
-
-
-# The answers of a patient with nothing to flag, for the single-choice questions not answered "no".
-CALM_ANSWERS = {
-    "condition": ("tendonitis", "tendonitis", "bursitis", "arthritis", "calcium_deposit"),
-    "body_area": ("shoulder", "elbow", "elbow", "wrist_hand", "knee", "ankle_foot", "ankle_foot"),
-    "depth": ("just_under_skin",),
-    "prescribed_medication": ("dexamethasone", "dexamethasone", "lidocaine", "acetic_acid", "dont_know"),
-    "electrical_therapy_reaction": ("no", "never_had"),
-    "can_attend_sessions": ("yes",),
-}
 
 
 def demo_therapist_ensure() -> tuple[Any, bool]:
@@ -88,28 +26,6 @@ def demo_therapist_ensure() -> tuple[Any, bool]:
     return user, created
 
 
-def synthetic_answers(rng: random.Random, today: date) -> dict[str, object]:
-    """Mostly ordinary answers with the occasional flag, like a real clinic's week."""
-    answers: dict[str, object] = {}
-    for q in questions.QUESTIONS:
-        codes = [o.code for o in q.options]
-        if q.kind is questions.Kind.DATE:
-            years = (
-                rng.choice((rng.randint(14, 17), rng.randint(86, 95)))
-                if rng.random() < 0.06
-                else rng.randint(19, 84)
-            )
-            answers[q.code] = (today - timedelta(days=years * 365 + rng.randint(0, 364))).isoformat()
-        elif q.kind is questions.Kind.MULTI:
-            flags = [c for c in codes if c not in questions.EXCLUSIVE_OPTIONS]
-            roll = rng.random()
-            answers[q.code] = ["none"] if roll < 0.95 else ["unsure"] if roll < 0.96 else [rng.choice(flags)]
-        else:
-            calm = CALM_ANSWERS.get(q.code, ("no",))
-            answers[q.code] = rng.choice(calm) if rng.random() < 0.97 else rng.choice(codes)
-    return answers
-
-
 class Command(BaseCommand):
     help = "Creates the demo therapist and N synthetic submissions through the real submit code."
 
@@ -120,9 +36,28 @@ class Command(BaseCommand):
         parser.add_argument(
             "--courses", action="store_true", help="Also book four and run their treatment courses."
         )
+        parser.add_argument(
+            "--decisions",
+            action="store_true",
+            help="Also decide most older submissions, as the demo therapist (a clinic's year, for the bench).",
+        )
+        parser.add_argument(
+            "--processes",
+            type=int,
+            default=0,
+            help="Build and store in this many processes (default: 2 from 20,000 submissions on, else 1).",
+        )
 
     def handle(
-        self, *args: Any, submissions: int, seed: int, days: int, courses: bool = False, **options: Any
+        self,
+        *args: Any,
+        submissions: int,
+        seed: int,
+        days: int,
+        courses: bool = False,
+        decisions: bool = False,
+        processes: int = 0,
+        **options: Any,
     ) -> None:
         user, created = demo_therapist_ensure()
         state = "created" if created else "already existed"
@@ -130,27 +65,11 @@ class Command(BaseCommand):
         if submissions <= 0:
             return
         started = time.perf_counter()
-        count = services.submissions_bulk_create(self._built(submissions, seed, days))
+        plan = seeding.Plan(rows=submissions, seed=seed, days=days, therapist=user if decisions else None)
+        processes = processes or (min(2, os.cpu_count() or 1) if submissions >= 20_000 else 1)
+        count = seeding.seed(plan, processes=processes)
         elapsed = time.perf_counter() - started
         self.stdout.write(f"Created {count} submissions in {elapsed:.1f} s ({count / elapsed:.0f}/s).")
         if courses:
             made = demo_courses.demo_courses_create(therapist=user)
             self.stdout.write(f"Created {len(made)} treatment courses.")
-
-    def _built(self, n: int, seed: int, days: int) -> Iterator[Submission]:
-        rng = random.Random(seed)  # noqa: S311 -- synthetic demo data, not security  # nosec B311
-        now = timezone.now()
-        for _ in range(n):
-            created_at: datetime = now - timedelta(seconds=rng.randint(0, days * 86400))
-            first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
-            contact = services.Contact(
-                first_name=first,
-                last_name=last,
-                phone=f"(555) 01{rng.randint(0, 9)}-{rng.randint(0, 9999):04d}",
-                email=f"{first.lower()}.{last.lower()}@example.com" if rng.random() < 0.5 else "",
-            )
-            answers = synthetic_answers(rng, timezone.localdate(created_at))
-            language = "es" if rng.random() < 0.3 else "en"
-            yield services.submission_build(
-                answers=answers, contact=contact, language=language, created_at=created_at
-            )

@@ -1,0 +1,275 @@
+"""Synthetic submissions and decisions, many at once: `seed_demo`, `make bench` and the tests seed here.
+
+Every row is built by the services' own builders (services.submission_build, with the rules'
+configuration read once; services.decision_build) and stored by services.submissions_store_many:
+COPY on PostgreSQL, multi-row INSERTs on SQLite, the tallies counted in the same transaction.
+Batches are numbered and each has its own random generator, so the data depend on the seed and
+the row count, not on how many processes build them. Several processes each build and store
+every n-th batch (the build is pure Python, so one process keeps one core busy); VACUUM ANALYZE
+(ANALYZE on SQLite) runs once at the end, so the planner knows the table's new size.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import multiprocessing
+import random
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
+
+from django.db import connection, connections
+from django.utils import timezone
+
+from screening import services
+from screening.clinical import questions, rules
+from screening.models import DecisionChoice, is_override
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+    from screening.models import Decision, Submission
+
+BATCH_SIZE = 5000
+
+FIRST_NAMES = (
+    "Ana",
+    "Ben",
+    "Carmen",
+    "David",
+    "Elena",
+    "Frank",
+    "Grace",
+    "Hugo",
+    "Iris",
+    "José",
+    "Kim",
+    "Luis",
+    "Maya",
+    "Noah",
+    "Olga",
+    "Pedro",
+    "Rosa",
+    "Sam",
+    "Tomás",
+    "Vera",
+)
+LAST_NAMES = (
+    "Alvarez",
+    "Brown",
+    "Chen",
+    "Diaz",
+    "Evans",
+    "Garcia",
+    "Hughes",
+    "Ito",
+    "Jones",
+    "Kowalski",
+    "Lopez",
+    "Martin",
+    "Nguyen",
+    "Ortiz",
+    "Patel",
+    "Quinn",
+    "Reyes",
+    "Smith",
+    "Torres",
+    "Wong",
+)
+
+# The answers of a patient with nothing to flag, for the single-choice questions not answered "no".
+CALM_ANSWERS = {
+    "condition": ("tendonitis", "tendonitis", "bursitis", "arthritis", "calcium_deposit"),
+    "body_area": ("shoulder", "elbow", "elbow", "wrist_hand", "knee", "ankle_foot", "ankle_foot"),
+    "depth": ("just_under_skin",),
+    "prescribed_medication": ("dexamethasone", "dexamethasone", "lidocaine", "acetic_acid", "dont_know"),
+    "electrical_therapy_reaction": ("no", "never_had"),
+    "can_attend_sessions": ("yes",),
+}
+
+# How a therapist decides each automated outcome: (choice, weight). A decision against the outcome
+# (an override) always comes with a note, as the form and the database require.
+CHOICES = {
+    rules.Outcome.LIKELY_SUITABLE.value: (
+        (DecisionChoice.SUITABLE, 90),
+        (DecisionChoice.CALL_PATIENT, 6),
+        (DecisionChoice.NOT_SUITABLE, 4),
+    ),
+    rules.Outcome.NEEDS_REVIEW.value: (
+        (DecisionChoice.SUITABLE, 60),
+        (DecisionChoice.NOT_SUITABLE, 30),
+        (DecisionChoice.CALL_PATIENT, 10),
+    ),
+    rules.Outcome.NOT_SUITABLE.value: (
+        (DecisionChoice.NOT_SUITABLE, 94),
+        (DecisionChoice.SUITABLE, 3),
+        (DecisionChoice.CALL_PATIENT, 3),
+    ),
+}
+OVERRIDE_NOTES = (
+    "Spoke with the patient: the implant was removed last year, confirmed by the surgeon's letter.",
+    "Checked with the prescriber: the allergy was to a different drug.",
+    "Seen in clinic: the skin at the site is intact, so the flagged answer no longer applies.",
+    "The patient cannot attend three weeks of sessions; offered another treatment instead.",
+)
+NOTES = (
+    "Booked for next week.",
+    "Left a voicemail with the booking times.",
+    "Prefers morning sessions.",
+    "Asked to bring the prescription to the first session.",
+)
+CALL_NOTES = ("Called to check the medication list.", "Called about the skin at the site.")
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What to seed: `rows` submissions over the last `days` days, from `seed`; with `decisions`,
+    most older ones decided by `therapist` (see _decisions_for)."""
+
+    rows: int
+    seed: int = 2026
+    days: int = 365
+    now: datetime | None = None
+    therapist: AbstractBaseUser | None = None
+    batch_size: int = BATCH_SIZE
+
+    @property
+    def batches(self) -> int:
+        return -(-self.rows // self.batch_size)
+
+
+# Each question's answer codes, and a multi-select's flags, worked out once rather than for every row.
+_CODES = {q.code: [o.code for o in q.options] for q in questions.QUESTIONS}
+_FLAGS = {code: [c for c in codes if c not in questions.EXCLUSIVE_OPTIONS] for code, codes in _CODES.items()}
+
+
+def synthetic_answers(rng: random.Random, today: date) -> dict[str, object]:
+    """Mostly ordinary answers with the occasional flag, like a real clinic's week."""
+    answers: dict[str, object] = {}
+    for q in questions.QUESTIONS:
+        codes = _CODES[q.code]
+        if q.kind is questions.Kind.DATE:
+            years = (
+                rng.choice((rng.randint(14, 17), rng.randint(86, 95)))
+                if rng.random() < 0.06
+                else rng.randint(19, 84)
+            )
+            answers[q.code] = (today - timedelta(days=years * 365 + rng.randint(0, 364))).isoformat()
+        elif q.kind is questions.Kind.MULTI:
+            roll = rng.random()
+            answers[q.code] = (
+                ["none"] if roll < 0.95 else ["unsure"] if roll < 0.96 else [rng.choice(_FLAGS[q.code])]
+            )
+        else:
+            calm = CALM_ANSWERS.get(q.code, ("no",))
+            answers[q.code] = rng.choice(calm) if rng.random() < 0.97 else rng.choice(codes)
+    return answers
+
+
+def seed(plan: Plan, *, processes: int = 1) -> int:
+    """Builds and stores plan.rows submissions (and decisions) in `processes` processes; returns the count.
+
+    With one process it runs in the caller's connection and transaction (as the tests do). With
+    more, each forked process opens its own connection and commits batch by batch.
+    """
+    if plan.now is None:
+        plan = dataclasses.replace(plan, now=timezone.now())
+    processes = max(1, min(processes, plan.batches))
+    if processes == 1:
+        count = sum(_seed_batches(plan, 0, 1))
+    else:
+        connections.close_all()  # a forked process must open its own connection, never share one
+        with multiprocessing.get_context("fork").Pool(processes) as pool:
+            counts = pool.starmap(_seed_batches_in_process, [(plan, k, processes) for k in range(processes)])
+        count = sum(sum(c) for c in counts)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
+            # What autovacuum does to a table that grew over a year: the statistics, and the
+            # visibility map without which an index-only scan reads every row's page as well.
+            # Not bound by the requests' statement timeout (settings.py): a million rows take longer.
+            cursor.execute("SET statement_timeout = 0")
+            cursor.execute("VACUUM ANALYZE")
+        else:
+            cursor.execute("ANALYZE")
+    return count
+
+
+def _seed_batches_in_process(plan: Plan, first: int, step: int) -> list[int]:
+    try:
+        return _seed_batches(plan, first, step)
+    finally:
+        connections.close_all()
+
+
+def _seed_batches(plan: Plan, first: int, step: int) -> list[int]:
+    config = services.rules_config()  # once per process, not once per row
+    stored = []
+    for number in range(first, plan.batches, step):
+        submissions, decisions = _batch(plan, number, config)
+        stored.append(services.submissions_store_many(submissions, decisions))
+    return stored
+
+
+def _batch(plan: Plan, number: int, config: rules.RulesConfig) -> tuple[list[Submission], list[Decision]]:
+    """Batch `number` of the plan: its submissions, and their decisions oldest first."""
+    rng = random.Random(f"{plan.seed}:{number}")  # noqa: S311 -- synthetic data, not security  # nosec B311
+    assert plan.now is not None  # noqa: S101 -- seed() sets it
+    size = min(plan.batch_size, plan.rows - number * plan.batch_size)
+    submissions: list[Submission] = []
+    decisions: list[Decision] = []
+    span = plan.days * 86400
+    zone = timezone.get_current_timezone()  # timezone.localdate() looks it up on every call
+    for _ in range(size):
+        created_at = plan.now - timedelta(seconds=rng.randint(0, span))
+        first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+        contact = services.Contact(
+            first_name=first,
+            last_name=last,
+            phone=f"(555) 01{rng.randint(0, 9)}-{rng.randint(0, 9999):04d}",
+            email=f"{first.lower()}.{last.lower()}@example.com" if rng.random() < 0.5 else "",
+        )
+        answers = synthetic_answers(rng, created_at.astimezone(zone).date())
+        language = "es" if rng.random() < 0.3 else "en"
+        submission = services.submission_build(
+            answers=answers, contact=contact, language=language, created_at=created_at, config=config
+        )
+        submissions.append(submission)
+        if plan.therapist is not None:
+            decisions += _decisions_for(rng, submission, plan.therapist, plan.now)
+    return submissions, decisions
+
+
+def _decisions_for(
+    rng: random.Random, submission: Submission, therapist: AbstractBaseUser, now: datetime
+) -> list[Decision]:
+    """A clinic's share: nine in ten decided after two weeks, six in ten after two days, a few
+    of today's; one in eight called the patient first; one in five notes a routine remark."""
+    age_days = (now - submission.created_at).total_seconds() / 86400
+    share = 0.92 if age_days > 14 else 0.6 if age_days > 2 else 0.15
+    if rng.random() >= share:
+        return []
+    when = min(submission.created_at + timedelta(minutes=rng.randint(20, 3 * 24 * 60)), now)
+    made = []
+    if rng.random() < 0.12:
+        made.append(
+            services.decision_build(
+                submission=submission,
+                therapist=therapist,
+                choice=DecisionChoice.CALL_PATIENT,
+                note=rng.choice(CALL_NOTES),
+                created_at=when,
+            )
+        )
+        when = min(when + timedelta(hours=rng.randint(1, 48)), now)
+    options = CHOICES[submission.outcome]
+    choice = rng.choices([c for c, _ in options], weights=[w for _, w in options])[0]
+    if is_override(choice, submission.outcome):
+        note = rng.choice(OVERRIDE_NOTES)
+    else:
+        note = rng.choice(NOTES) if rng.random() < 0.2 else ""
+    made.append(
+        services.decision_build(
+            submission=submission, therapist=therapist, choice=choice, note=note, created_at=when
+        )
+    )
+    return made
