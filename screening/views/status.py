@@ -25,7 +25,6 @@ from enum import StrEnum
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_safe
@@ -64,11 +63,6 @@ def status_of(submission: Submission) -> Status:
     return status
 
 
-NOT_FOUND = _(
-    "We could not find that. Check your reference code and date of birth, and try again. "
-    "If it still does not work, please call us."
-)
-TOO_MANY = _("You have tried too many times. Please wait 10 minutes and try again, or call us.")
 # Compared when no submission has the reference, so that both cases do the same work.
 _STAND_IN = b"0000-00-00"
 
@@ -90,17 +84,11 @@ def status(request: HttpRequest) -> HttpResponse:
         errors = form.error_summary()
     else:  # not found, or too many: empty boxes, whatever was typed, and the same page either way
         form = StatusForm(kiosk=on_tablet)
-        refused = held.get("refused")
-        errors = (
-            [("id_reference", str(TOO_MANY if refused == "rate_limited" else NOT_FOUND))] if refused else []
-        )
-    context = {"form": form, "errors": errors, "heading": STATUS_STEP.title}
-    return render(
-        request,
-        "screening/patient/status.html",
-        context,
-        status=429 if held.get("refused") == "rate_limited" else 200,
-    )
+        errors = []
+    refused = held.get("refused")  # "not_found" or "rate_limited": the template says which
+    context = {"form": form, "errors": errors, "refused": refused, "heading": STATUS_STEP.title}
+    status_code = 429 if refused == "rate_limited" else 200
+    return render(request, "screening/patient/status.html", context, status=status_code)
 
 
 def _look_up(request: HttpRequest) -> HttpResponse:

@@ -28,7 +28,7 @@ HEADINGS = {
     Status.REVIEWED: "Your therapist has looked at your answers",
     Status.CALL: "Please call the clinic",
 }
-NOT_FOUND = "We could not find that."
+NOT_FOUND = "We could not find that"
 # Words that would tell an outcome, a reason or a decision: none may appear on a status page.
 TELLING = [
     *(label for _value, label in Outcome.choices),
