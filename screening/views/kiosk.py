@@ -6,6 +6,7 @@ What kiosk mode changes elsewhere is described in screening/kiosk.py.
 from __future__ import annotations
 
 from django.conf import settings
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.cache import never_cache
@@ -15,6 +16,7 @@ from screening import kiosk
 from screening.views.intake_steps import touch_state
 
 
+@transaction.non_atomic_requests  # sets a cookie, reads nothing
 @never_cache
 @require_safe
 def kiosk_start(request: HttpRequest) -> HttpResponse:

@@ -67,6 +67,9 @@ def status_of(submission: Submission) -> Status:
 _STAND_IN = b"0000-00-00"
 
 
+# Not one request-wide transaction: the page only reads (see patient.home()), and the look-up's
+# one write, its access-log row, is a single INSERT.
+@transaction.non_atomic_requests
 @never_cache
 @sensitive_post_parameters()
 @require_http_methods(["GET", "HEAD", "POST"])
