@@ -40,3 +40,9 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     },
 }
+
+# Front-desk tablet mode (screening/kiosk.py), in seconds: the confirmation returns to the start
+# page after "confirmation"; mid-questionnaire, "Are you still there?" comes after "idle" without a
+# touch and the answers go "grace" later; without JavaScript the server forgets them after
+# "server_idle" without a page sent (the hour of an ordinary visit is far too long on a shared tablet).
+KIOSK_TIMINGS = {"confirmation": 60, "idle": 3 * 60, "grace": 60, "server_idle": 4 * 60}

@@ -341,8 +341,6 @@ X_FRAME_OPTIONS = "DENY"
 # Permissions-Policy and Content-Security-Policy: fixed tables, in clinic/policies.py.
 PERMISSIONS_POLICY, CONTENT_SECURITY_POLICY = policies.PERMISSIONS_POLICY, policies.CONTENT_SECURITY_POLICY
 
-# Lockouts and the intake rate limit count in the default cache, which every worker shares ("cache").
-
 # Therapist log-in: django-axes locks a username from one address after repeated failures.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -391,10 +389,12 @@ for _field_key in FIELD_ENCRYPTION_KEY.split(","):
 
 # Two-factor log-in (django-otp: an authenticator app, and recovery codes for a lost phone).
 REQUIRE_2FA = envbool("REQUIRE_2FA", "false" if DEBUG else "true")
-OTP_TOTP_ISSUER = CLINIC_NAME
-OTP_ADMIN_HIDE_SENSITIVE_DATA = True
-RECOVERY_CODE_COUNT = 10
+OTP_TOTP_ISSUER, OTP_ADMIN_HIDE_SENSITIVE_DATA, RECOVERY_CODE_COUNT = CLINIC_NAME, True, 10
 
-# The public questionnaire: at most INTAKE_RATE_LIMIT sends per client address per window (seconds).
+# The public questionnaire: at most INTAKE_RATE_LIMIT sends per client address per window (seconds),
+# and STATUS_RATE_LIMIT look-ups on /status/ in the same window, each counted in the shared cache.
 INTAKE_RATE_LIMIT = envint("INTAKE_RATE_LIMIT", 20, low=1, high=100_000)
 INTAKE_RATE_WINDOW = envint("INTAKE_RATE_WINDOW", 10 * 60, low=1, high=24 * 60 * 60)
+STATUS_RATE_LIMIT = envint("STATUS_RATE_LIMIT", 10, low=1, high=100_000)
+# Front-desk tablet mode for every browser (a browser opening /kiosk/ gets it alone): screening/kiosk.py.
+KIOSK_MODE, KIOSK_TIMINGS = envbool("KIOSK_MODE", "false"), policies.KIOSK_TIMINGS

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from screening.views import course, course_patient, exports, intake_steps, patient, review
+from screening.views import course, course_patient, exports, intake_steps, kiosk, patient, review, status
 
 app_name = "screening"
 
@@ -24,6 +24,12 @@ urlpatterns = [
     path("intake/check/", intake_steps.intake_check, name="intake-check"),
     path("intake/send/", intake_steps.intake_send, name="intake-send"),
     path("intake/<slug:slug>/", intake_steps.intake_step, name="intake-step"),
+    # Status without an account, and the front-desk tablet (issue 10).
+    path("status/", status.status, name="status"),
+    path("status/result/", status.status_result, name="status-result"),
+    path("kiosk/", kiosk.kiosk_start, name="kiosk"),
+    path("kiosk/still-here/", kiosk.kiosk_alive, name="kiosk-alive"),
+    path("kiosk/wipe/", kiosk.kiosk_wipe, name="kiosk-wipe"),
 ]
 
 # The treatment course (issue 13): therapists' pages, then the patient's own check-in.

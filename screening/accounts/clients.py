@@ -50,19 +50,34 @@ def intake_rate_limited(request: HttpRequest) -> bool:
     Fails open: a patient's send is never refused because the cache is down; it goes uncounted,
     with a warning in the log.
     """
+    return _over_limit(request, "intake", settings.INTAKE_RATE_LIMIT)
+
+
+def status_rate_limited(request: HttpRequest) -> bool:
+    """Counts this look-up on /status/; True once its address is over STATUS_RATE_LIMIT.
+
+    Its own count, in the same window as the intake's: checking a status never uses up the sends
+    of a patient at the same address (a clinic's wifi), nor the other way round. Fails open too.
+    """
+    return _over_limit(request, "status", settings.STATUS_RATE_LIMIT)
+
+
+def _over_limit(request: HttpRequest, bucket: str, limit: int) -> bool:
     try:
-        return _count_send(request) > settings.INTAKE_RATE_LIMIT
+        return _count(request, bucket) > limit
     # DatabaseError: the embedded default cache is a table; with the database down, the submit
     # that follows gets the calm 503 page that keeps the answers.
     except (*CACHE_ERRORS, DatabaseError) as exc:
-        logger.warning("Intake rate limit skipped, the cache is unavailable: %s", type(exc).__name__)
+        logger.warning(
+            "%s rate limit skipped, the cache is unavailable: %s", bucket.capitalize(), type(exc).__name__
+        )
         return False
 
 
-def _count_send(request: HttpRequest) -> int:
+def _count(request: HttpRequest, bucket: str) -> int:
     # Keyed by a keyed hash, so the cache holds no patient's IP address in the clear.
-    digest = salted_hmac("screening.intake-rate", client_address(request)).hexdigest()
-    key = f"intake-rate:{digest}"
+    digest = salted_hmac(f"screening.{bucket}-rate", client_address(request)).hexdigest()
+    key = f"{bucket}-rate:{digest}"
     cache.add(key, 0, timeout=settings.INTAKE_RATE_WINDOW)
     try:
         return cache.incr(key)

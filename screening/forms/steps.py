@@ -169,6 +169,7 @@ class StepForm(forms.Form):
         *args: Any,
         answers: Mapping[str, object] | None = None,
         planned_medicine: str = "",
+        kiosk: bool = False,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -183,6 +184,11 @@ class StepForm(forms.Form):
                 self.fields[name] = _question_field(questions.QUESTIONS_BY_CODE[name])
             else:
                 self.fields[name] = _contact_field(name)
+        if kiosk:
+            # A front-desk tablet must not offer the next patient this one's name, birthday or phone.
+            for field in self.fields.values():
+                if "autocomplete" in field.widget.attrs:
+                    field.widget.attrs["autocomplete"] = "off"
 
     @property
     def single(self) -> bool:

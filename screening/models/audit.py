@@ -37,6 +37,7 @@ class AccessLog(AppendOnlyModel):
         AMEND = "amend", _("Amended a signed session note")
         ADVERSE_EVENT = "adverse_event", _("Recorded an adverse event")
         CONSULT = "consult", _("Recorded a physician consult")
+        STATUS_LOOKUP = "status_lookup", _("Status looked up by the patient")
 
     at = models.DateTimeField(default=timezone.now, editable=False)
     # Null for actions without an account (a failed login, a management command).

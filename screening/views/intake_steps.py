@@ -4,13 +4,14 @@ Answers in progress live in the session only (database rows Django already has),
 a URL or a log, and not in the submissions table before "Send". Why the session and not signed
 pages: every POST here ends in a redirect, and the GET that follows has nothing to carry signed
 state in except the URL, which must never hold answers. The session's answers expire after an
-hour without a page sent, and are deleted on "Send", "Start over" and "Finish".
+hour without a page sent (4 minutes on a front-desk tablet: screening/kiosk.py), and are deleted on
+"Send", "Start over" and "Finish".
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -24,6 +25,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from screening import kiosk
 from screening.accounts import clients
 from screening.clinical import branching, questions
 from screening.forms.intake import CONTACT_FIELDS, IntakeForm, layout_version, new_form_token
@@ -42,7 +44,6 @@ STATE_KEY = "screening_intake"
 # What a page refused was sent with, kept for the one GET after the redirect that shows its errors:
 # a POST never answers with a page, so Back or a reload never asks to send a form again.
 SENT_KEY = "screening_intake_refused"
-IDLE_LIMIT = timedelta(hours=1)
 CHECK = "screening:intake-check"
 
 
@@ -50,11 +51,12 @@ CHECK = "screening:intake-check"
 
 
 def load_state(request: HttpRequest) -> dict[str, Any]:
-    """The answers so far ({"answers": ..., "touched": ...}); empty after an hour without a page sent."""
+    """The answers so far ({"answers": ..., "touched": ...}); empty after an hour without a page
+    sent, or after kiosk.idle_limit() on a front-desk tablet."""
     held = request.session.get(STATE_KEY)
     if held:
         touched = timezone.datetime.fromisoformat(held["touched"])
-        if timezone.now() - touched <= IDLE_LIMIT:
+        if timezone.now() - touched <= kiosk.idle_limit(request):
             return held
         del request.session[STATE_KEY]
     return {"answers": {}}
@@ -63,9 +65,19 @@ def load_state(request: HttpRequest) -> dict[str, Any]:
 def _store(request: HttpRequest, state: dict[str, Any]) -> None:
     state["touched"] = timezone.now().isoformat()
     request.session[STATE_KEY] = state
-    # The session row itself ends an hour after the last page sent, so an abandoned visit's answers
-    # do not wait for the eight-hour cookie to run out.
-    request.session.set_expiry(int(IDLE_LIMIT.total_seconds()))
+    # The session row itself ends an hour (on a tablet, four minutes) after the last page sent, so
+    # an abandoned visit's answers do not wait for the eight-hour cookie to run out.
+    request.session.set_expiry(int(kiosk.idle_limit(request).total_seconds()))
+
+
+def touch_state(request: HttpRequest) -> bool:
+    """Keeps the answers in progress for another idle period ("Yes, I'm still here" on a tablet);
+    False when there are none left to keep."""
+    state = load_state(request)
+    if not state["answers"]:
+        return False
+    _store(request, state)
+    return True
 
 
 def forget_state(request: HttpRequest) -> None:
@@ -115,8 +127,9 @@ def intake_step(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect(_step_url(gap))  # a later page waits until the earlier ones are answered
     change = request.GET.get("change") == "1"
     planned = _planned_medicine_label(answers) if "medicine_allergies" in step.fields else ""
+    personal = {"planned_medicine": planned, "kiosk": kiosk.active(request)}
     if request.method == "POST":
-        form = StepForm(step, request.POST, answers=answers, planned_medicine=planned)
+        form = StepForm(step, request.POST, answers=answers, **personal)
         if form.is_valid():
             state["answers"] = _kept({**answers, **form.values()})
             _store(request, state)
@@ -128,10 +141,10 @@ def intake_step(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect(request.get_full_path())
     refused = _refused(request, step.slug)
     if refused is not None:
-        form = StepForm(step, refused, answers=answers, planned_medicine=planned)
+        form = StepForm(step, refused, answers=answers, **personal)
         form.is_valid()  # the errors the POST got, shown on this GET
     else:
-        form = StepForm(step, initial=initial_for(step, answers), answers=answers, planned_medicine=planned)
+        form = StepForm(step, initial=initial_for(step, answers), answers=answers, **personal)
     back = (
         reverse(CHECK)
         if change
@@ -147,6 +160,7 @@ def intake_step(request: HttpRequest, slug: str) -> HttpResponse:
         "back_url": back,
         "errors": form.is_bound and form.error_summary(),
         "planned_medicine": planned,  # in the cache key: the allergy page names it
+        "kiosk": personal["kiosk"],  # in the cache key too: a tablet's boxes have autocomplete="off"
         "layout_version": layout_version(),
         "heading": _heading(step),
         # An empty page, with nothing typed or kept, is the same for everyone and can be cached.

@@ -17,12 +17,13 @@ from django.db import InterfaceError, OperationalError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from screening import services
+from screening import kiosk, services
 from screening.accounts import clients
 from screening.clinical import reasons
 from screening.forms.intake import TOKEN_MAX_AGE, IntakeForm, new_form_token
@@ -41,7 +42,10 @@ RESULT_VISIBLE_FOR = timedelta(hours=1)
 @transaction.non_atomic_requests
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "screening/patient/home.html")
+    response = render(request, "screening/patient/home.html")
+    if kiosk.active(request):
+        add_never_cache_headers(response)  # every page of a shared tablet: nothing kept for Back
+    return response
 
 
 # Not one request-wide transaction: the submit opens its own, so that when the database fails
@@ -112,6 +116,9 @@ def result(request: HttpRequest) -> HttpResponse:
     submission = _own_submission(request)
     if submission is None:
         return render(request, "screening/patient/result_gone.html", status=404)
+    if kiosk.active(request):
+        # On a shared tablet the note is shown once: a reload, Back or the next patient finds nothing.
+        del request.session[RESULT_SESSION_KEY]
     context = {
         "submission": submission,
         # The same stored reasons as the therapist's page, retired codes included.

@@ -72,6 +72,13 @@ def _one_page_sent_empty(page: Page) -> None:
     expect(page.locator("#error-summary")).to_be_visible()
 
 
+def _status_sent_empty(page: Page) -> None:
+    page.goto("/status/")
+    with page.expect_navigation():
+        page.locator("#status-form button[type=submit]").click()
+    expect(page.locator("#error-summary")).to_be_visible()
+
+
 def _login_refused(page: Page) -> None:
     User.objects.create_user("thea", password="correct-horse-battery")
     page.goto("/accounts/login/")
@@ -94,6 +101,8 @@ PAGES: dict[str, Callable[[Page], None]] = {
     "one-page": lambda page: page.goto("/intake/all/"),
     "one-page-with-errors": _one_page_sent_empty,
     "no-note": lambda page: page.goto("/intake/result/"),
+    "status": lambda page: page.goto("/status/"),
+    "status-with-errors": _status_sent_empty,
     "login": lambda page: page.goto("/accounts/login/"),
     "login-refused": _login_refused,
 }
