@@ -8,6 +8,7 @@ from django.utils.translation import gettext
 from screening import presenters
 
 if TYPE_CHECKING:
+    from screening.clinical.reasons import Reason
     from screening.models import Submission
 
 register = template.Library()
@@ -18,3 +19,9 @@ def short_answer(submission: Submission, question_code: str) -> str:
     """The translated answer without its examples in brackets, short enough for a table cell."""
     labels = [gettext(label).split(" (")[0] for label in presenters.answer_labels(submission, question_code)]
     return ", ".join(labels)
+
+
+@register.filter
+def reason_view(reason: Reason | str) -> presenters.ReasonView:
+    """A reason (or its code) as templates/screening/review/_reason.html shows it."""
+    return presenters.reason_view(reason)
