@@ -40,3 +40,7 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     },
 }
+
+# The rules report flags a rule for review only once this many treatment decisions were made on it:
+# three overrides of five say little (issue 12; the rate itself is RULE_REVIEW_THRESHOLD).
+RULE_REVIEW_MIN_DECISIONS = 10

@@ -395,3 +395,5 @@ RECOVERY_CODE_COUNT = 10
 # The public questionnaire: at most INTAKE_RATE_LIMIT sends per client address per window (seconds).
 INTAKE_RATE_LIMIT = envint("INTAKE_RATE_LIMIT", 20, low=1, high=100_000)
 INTAKE_RATE_WINDOW = envint("INTAKE_RATE_WINDOW", 10 * 60, low=1, high=24 * 60 * 60)
+# The rules report flags a rule whose override rate (per cent) is above this (issue 12).
+RULE_REVIEW_THRESHOLD = envint("RULE_REVIEW_THRESHOLD", 30, low=1, high=100)
