@@ -202,6 +202,7 @@ def override_notes(*, start: date, end: date, code: str | None = None) -> Submis
     return (
         found.select_related("latest_decision")
         .only(
+            "code",
             "reference",
             "created_at",
             "outcome",
