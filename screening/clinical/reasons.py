@@ -65,10 +65,7 @@ REASONS: dict[str, Reason] = {
                 "its safety has not been shown."
             ),
             therapist_text=(
-                "Pregnancy reported. Listed as a contraindication by hyperhidrosis-device and general "
-                "references; the main physical-therapy device manual says safety has not been "
-                "established; some teaching treats it as a precaution that depends on the drug. Override "
-                "only with the prescriber's agreement."
+                "Pregnancy reported. A contraindication in several sources; the main physical-therapy device manual says only that safety has not been established. Override only with the prescriber's agreement."
             ),
             headline=N_("Pregnancy"),
             sources=("HIDX", "SANO", "SGS", "GALE", "FLA2", "CHAT", "QUIZ"),
@@ -81,9 +78,7 @@ REASONS: dict[str, Reason] = {
                 "could hurt or burn that skin. It may be possible after your skin heals."
             ),
             therapist_text=(
-                "Compromised skin or recent scar at the electrode site: a contraindication in one device "
-                "manual, a do-not-apply warning in another, and the patch instructions require intact "
-                "skin. Temporary: re-screen after healing or plan electrode sites away from it."
+                "Do not apply current over it (device manuals). Temporary: re-screen after healing, or place the electrodes away from it."
             ),
             headline=N_("Broken skin or a recent scar where the pads go"),
             sources=("ACTV", "CHAT", "IBRE", "EMPX", "INTL", "HIDX", "FPNB"),
@@ -169,8 +164,7 @@ REASONS: dict[str, Reason] = {
             NR,
             N_("Your therapist will check whether this treatment fits your problem."),
             therapist_text=(
-                "Indication not one of tendonitis, bursitis, arthritis or a calcium deposit: confirm the "
-                "diagnosis and the drug."
+                "Indication not tendonitis, bursitis, arthritis or a calcium deposit: confirm the diagnosis and the drug."
             ),
             headline=N_("Condition not among the usual ones for iontophoresis"),
             sources=("VWMD", "CICC", "EORT"),
@@ -183,8 +177,7 @@ REASONS: dict[str, Reason] = {
                 "whether it can reach your sore spot."
             ),
             therapist_text=(
-                "Target may be more than about 1 to 1.3 cm deep: confirm by palpation or imaging. A limit "
-                "of how far the drug reaches, not a safety contraindication."
+                "Target may be deeper than about 1–1.3 cm: confirm by palpation or imaging. A limit of efficacy, not of safety."
             ),
             headline=N_("Sore spot may be too deep for the medicine to reach"),
             sources=("ANDE", "IPAT", "FLA3", "FLA2", "GURN"),
@@ -233,10 +226,7 @@ REASONS: dict[str, Reason] = {
                 "You weren't sure about one or more safety questions. Your therapist will go over "
                 "them with you."
             ),
-            therapist_text=(
-                "Safety item unresolved: see the patient's answers. Each item is a contraindication if "
-                "confirmed."
-            ),
+            therapist_text=("Each unsure answer is a contraindication if confirmed."),
             headline=N_("Unsure about a safety question"),
             sources=(),
         ),
@@ -258,10 +248,7 @@ REASONS: dict[str, Reason] = {
             "NR-METAL",
             NR,
             N_("Because there may be metal near the sore spot, your therapist will plan where the pads go."),
-            therapist_text=(
-                "Metal implant near the site: keep it out of the current path, or weigh the pros and "
-                "cons; the sources disagree."
-            ),
+            therapist_text=("Keep it out of the current path, or weigh the pros and cons."),
             headline=N_("Metal implant near the site"),
             sources=("HIDX", "SGS", "GALE", "FPNB", "FLA2", "SANO"),
         ),
@@ -273,8 +260,7 @@ REASONS: dict[str, Reason] = {
                 "gentler setting, or choose another treatment."
             ),
             therapist_text=(
-                "Skin sensitivity: lower current and a longer time, with caution; hypo-allergenic "
-                "electrodes for an adhesive allergy. The clinic article: may not suit sensitive skin."
+                "Lower current and a longer time, with caution; hypo-allergenic electrodes for an adhesive allergy. May not suit sensitive skin."
             ),
             headline=N_("Sensitive skin or an allergy to adhesive"),
             sources=("DYNA", "IBRE"),
@@ -310,9 +296,7 @@ REASONS: dict[str, Reason] = {
             NR,
             N_("Because of your heart or seizure history, your therapist will check with you first."),
             therapist_text=(
-                "Heart disease, arrhythmia or epilepsy: a contraindication for a hyperhidrosis device, a "
-                "caution in the physical-therapy device manuals. Keep the current path away from the "
-                "chest."
+                "Heart disease, arrhythmia or epilepsy: a caution in the device manuals, a contraindication in one. Keep the current path away from the chest."
             ),
             headline=N_("Heart problem or epilepsy"),
             sources=("HIDX", "SANO", "INTL", "FLA2"),

@@ -36,11 +36,11 @@ CLINICAL_TEXTS: dict[str, tuple[str, str]] = {
     ),
     "NS-PREGNANT": (
         "You said you are pregnant. We do not use this treatment during pregnancy because its safety has not been shown.",
-        "Pregnancy reported. Listed as a contraindication by hyperhidrosis-device and general references; the main physical-therapy device manual says safety has not been established; some teaching treats it as a precaution that depends on the drug. Override only with the prescriber's agreement.",
+        "Pregnancy reported. A contraindication in several sources; the main physical-therapy device manual says only that safety has not been established. Override only with the prescriber's agreement.",
     ),
     "NS-SKIN": (
         "The skin where the pads would go has a cut, sore, rash or new scar. This treatment could hurt or burn that skin. It may be possible after your skin heals.",
-        "Compromised skin or recent scar at the electrode site: a contraindication in one device manual, a do-not-apply warning in another, and the patch instructions require intact skin. Temporary: re-screen after healing or plan electrode sites away from it.",
+        "Do not apply current over it (device manuals). Temporary: re-screen after healing, or place the electrodes away from it.",
     ),
     "NS-INFECTION": (
         "You said there may be an infection at the sore spot. This treatment should not be used there until the infection is gone.",
@@ -68,11 +68,11 @@ CLINICAL_TEXTS: dict[str, tuple[str, str]] = {
     ),
     "NR-CONDITION": (
         "Your therapist will check whether this treatment fits your problem.",
-        "Indication not one of tendonitis, bursitis, arthritis or a calcium deposit: confirm the diagnosis and the drug.",
+        "Indication not tendonitis, bursitis, arthritis or a calcium deposit: confirm the diagnosis and the drug.",
     ),
     "NR-DEPTH": (
         "The medicine only reaches a short way under the skin. Your therapist will check whether it can reach your sore spot.",
-        "Target may be more than about 1 to 1.3 cm deep: confirm by palpation or imaging. A limit of how far the drug reaches, not a safety contraindication.",
+        "Target may be deeper than about 1–1.3 cm: confirm by palpation or imaging. A limit of efficacy, not of safety.",
     ),
     "NR-MINOR": (
         "Because you are under 18, your therapist and a parent or guardian need to talk about this treatment first.",
@@ -88,7 +88,7 @@ CLINICAL_TEXTS: dict[str, tuple[str, str]] = {
     ),
     "NR-UNSURE": (
         "You weren't sure about one or more safety questions. Your therapist will go over them with you.",
-        "Safety item unresolved: see the patient's answers. Each item is a contraindication if confirmed.",
+        "Each unsure answer is a contraindication if confirmed.",
     ),
     "NR-REDUCED-FEELING": (
         "Because the skin may have less feeling, your therapist will test it first. You need to be able to feel the treatment to stay safe.",
@@ -96,11 +96,11 @@ CLINICAL_TEXTS: dict[str, tuple[str, str]] = {
     ),
     "NR-METAL": (
         "Because there may be metal near the sore spot, your therapist will plan where the pads go.",
-        "Metal implant near the site: keep it out of the current path, or weigh the pros and cons; the sources disagree.",
+        "Keep it out of the current path, or weigh the pros and cons.",
     ),
     "NR-SKIN-SENSITIVE": (
         "Because your skin can react easily, your therapist may use special pads or a gentler setting, or choose another treatment.",
-        "Skin sensitivity: lower current and a longer time, with caution; hypo-allergenic electrodes for an adhesive allergy. The clinic article: may not suit sensitive skin.",
+        "Lower current and a longer time, with caution; hypo-allergenic electrodes for an adhesive allergy. May not suit sensitive skin.",
     ),
     "NR-MED-OTHER": (
         "Your therapist will check the medicine you were given.",
@@ -112,7 +112,7 @@ CLINICAL_TEXTS: dict[str, tuple[str, str]] = {
     ),
     "NR-HEART-SEIZURE": (
         "Because of your heart or seizure history, your therapist will check with you first.",
-        "Heart disease, arrhythmia or epilepsy: a contraindication for a hyperhidrosis device, a caution in the physical-therapy device manuals. Keep the current path away from the chest.",
+        "Heart disease, arrhythmia or epilepsy: a caution in the device manuals, a contraindication in one. Keep the current path away from the chest.",
     ),
     "NR-BODY-AREA": (
         "For this part of the body, your therapist needs to plan carefully where the pads go.",
