@@ -233,8 +233,8 @@ def with_rule(submissions: SubmissionQuerySet, code: str) -> SubmissionQuerySet:
 # only (the Content-Security-Policy allows no inline style), the figures in a table beside it.
 
 CHART_WIDTH = 360
-LABEL_WIDTH = 128  # the rule's code
-BAR_WIDTH = 170  # 0 to 100 %
+LABEL_WIDTH = 136  # the rule's code
+BAR_WIDTH = 166  # 0 to 100 %
 ROW_HEIGHT = 20
 WEEK_CHART_HEIGHT = 150
 
