@@ -79,6 +79,7 @@ def test_each_reason_reads_as_a_headline_a_plain_text_and_its_sources(
 def test_the_headlines_read_in_spanish_on_a_spanish_page(therapist_client: Client, rosa: Submission) -> None:
     html = therapist_client.get(detail_url(rosa), HTTP_ACCEPT_LANGUAGE="es").content.decode()
     assert "Marcapasos u otro dispositivo eléctrico implantado" in html
+    assert "Fuentes (9)" in html  # Spanish has three plural forms here: the third is the usual one
 
 
 def test_reason_view_works_from_a_code_a_check_in_code_and_a_retired_one() -> None:
