@@ -46,3 +46,7 @@ CONTENT_SECURITY_POLICY = {
 # touch and the answers go "grace" later; without JavaScript the server forgets them after
 # "server_idle" without a page sent (the hour of an ordinary visit is far too long on a shared tablet).
 KIOSK_TIMINGS = {"confirmation": 60, "idle": 3 * 60, "grace": 60, "server_idle": 4 * 60}
+
+# The rules report flags a rule for review only once this many treatment decisions were made on it:
+# three overrides of five say little (issue 12; the rate itself is RULE_REVIEW_THRESHOLD).
+RULE_REVIEW_MIN_DECISIONS = 10

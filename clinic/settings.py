@@ -391,10 +391,10 @@ for _field_key in FIELD_ENCRYPTION_KEY.split(","):
 REQUIRE_2FA = envbool("REQUIRE_2FA", "false" if DEBUG else "true")
 OTP_TOTP_ISSUER, OTP_ADMIN_HIDE_SENSITIVE_DATA, RECOVERY_CODE_COUNT = CLINIC_NAME, True, 10
 
-# The public questionnaire: at most INTAKE_RATE_LIMIT sends per client address per window (seconds),
-# and STATUS_RATE_LIMIT look-ups on /status/ in the same window, each counted in the shared cache.
+# Per client address and window (seconds): INTAKE_RATE_LIMIT sends, STATUS_RATE_LIMIT /status/ look-ups.
 INTAKE_RATE_LIMIT = envint("INTAKE_RATE_LIMIT", 20, low=1, high=100_000)
 INTAKE_RATE_WINDOW = envint("INTAKE_RATE_WINDOW", 10 * 60, low=1, high=24 * 60 * 60)
 STATUS_RATE_LIMIT = envint("STATUS_RATE_LIMIT", 10, low=1, high=100_000)
 # Front-desk tablet mode for every browser (a browser opening /kiosk/ gets it alone): screening/kiosk.py.
 KIOSK_MODE, KIOSK_TIMINGS = envbool("KIOSK_MODE", "false"), policies.KIOSK_TIMINGS
+RULE_REVIEW_THRESHOLD = envint("RULE_REVIEW_THRESHOLD", 30, low=1, high=100)  # per cent: the rules report

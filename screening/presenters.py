@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from screening.clinical import questions, rules
+from screening.clinical import questions, reasons, rules, session_reasons, sources
+from screening.clinical.reasons import Reason
 
 if TYPE_CHECKING:
-    from screening.clinical.reasons import Reason
     from screening.models import Submission
 
 
@@ -25,6 +25,34 @@ _SECTION_LABELS = dict(questions.SECTIONS)
 _QUESTIONS_BY_SECTION = [
     q for key, _label in questions.SECTIONS for q in questions.QUESTIONS if q.section == key
 ]
+
+
+@dataclass(frozen=True)
+class ReasonView:
+    """A reason as a therapist reads it: a headline, the text, and the sources it rests on."""
+
+    code: str
+    outcome: str
+    headline: str  # untranslated: the template translates it, as it does a patient text
+    therapist_text: str
+    sources: tuple[sources.Source, ...]
+
+
+def reason_view(reason: Reason | str) -> ReasonView:
+    """What templates show of a reason (templates/screening/review/_reason.html), from it or its code.
+
+    A code is a screening reason's or a check-in's; one that a later rules version retired reads as
+    the stand-in of reasons.reason_for.
+    """
+    if isinstance(reason, str):
+        reason = session_reasons.SESSION_REASONS.get(reason) or reasons.reason_for(reason)
+    return ReasonView(
+        code=reason.code,
+        outcome=reason.outcome.value,
+        headline=reason.headline,
+        therapist_text=reason.therapist_text,
+        sources=sources.sources_for(reason.sources),
+    )
 
 
 def answer_labels(submission: Submission, question_code: str) -> list[str]:

@@ -2,7 +2,17 @@ from __future__ import annotations
 
 from django.urls import path
 
-from screening.views import course, course_patient, exports, intake_steps, kiosk, patient, review, status
+from screening.views import (
+    course,
+    course_patient,
+    exports,
+    intake_steps,
+    kiosk,
+    patient,
+    report,
+    review,
+    status,
+)
 
 app_name = "screening"
 
@@ -13,6 +23,9 @@ urlpatterns = [
     path("intake/start-over/", patient.start_over, name="start-over"),
     path("review/", review.review_queue, name="review-queue"),
     path("review/export.csv", review.review_export, name="review-export"),
+    path("review/report/", report.report_page, name="review-report"),
+    path("review/report.csv", report.report_csv, name="review-report-csv"),
+    path("review/report/notes/", report.report_notes, name="review-report-notes"),
     path("review/<uuid:code>/", review.review_detail, name="review-detail"),
     path("review/<uuid:code>/decide/", review.review_decide, name="review-decide"),
     path("review/<uuid:code>/erase/", review.review_erase, name="review-erase"),

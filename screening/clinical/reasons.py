@@ -1,7 +1,8 @@
 """What the patient and the therapist read for each reason a rule gives (clinical.md §4.3).
 
-Pure Python, no Django imports. Patient texts are marked with N_() for translation; therapist texts
-stay in English, as the clinic's records are.
+Pure Python, no Django imports. Patient texts and the therapist's headlines are marked with N_() for
+translation; therapist texts stay in English, as the clinic's records are. No therapist text carries a
+source's abbreviation: each reason names its sources' keys, and clinical/sources.py gives their titles.
 """
 
 from __future__ import annotations
@@ -31,7 +32,9 @@ class Reason:
     code: str
     outcome: Outcome
     patient_text: str
-    therapist_text: str
+    therapist_text: str  # clinical plain language, no source abbreviations: the sources are named below
+    headline: str  # a few words a therapist reads at a glance, e.g. "Pregnancy"; translated
+    sources: tuple[str, ...] = ()  # keys of clinical/sources.py SOURCES, shown as "Sources"
 
 
 NS, NR = Outcome.NOT_SUITABLE, Outcome.NEEDS_REVIEW
@@ -47,8 +50,12 @@ REASONS: dict[str, Reason] = {
                 "treatment uses electric current, so it is not safe for you. Your therapist can "
                 "talk with you about other treatments."
             ),
-            "Implanted electronic device reported (pacemaker/ICD/neurostimulator/implanted pump). "
-            "Contraindicated in all device IFUs.",
+            therapist_text=(
+                "Implanted electronic device reported (pacemaker, ICD, neurostimulator or implanted "
+                "pump). Every device manual read lists it as a contraindication."
+            ),
+            headline=N_("Pacemaker or other implanted electrical device"),
+            sources=("CHAT", "ACTV", "HIDX", "EMPX", "INTL", "SANO", "SGS", "GALE", "FLA2"),
         ),
         Reason(
             "NS-PREGNANT",
@@ -57,9 +64,11 @@ REASONS: dict[str, Reason] = {
                 "You said you are pregnant. We do not use this treatment during pregnancy because "
                 "its safety has not been shown."
             ),
-            "Pregnancy reported. CI in HIDX/SANO/GALE; CHAT: safety not established; some PT "
-            "teaching treats it as a drug-dependent precaution. Override only with prescriber "
-            "agreement.",
+            therapist_text=(
+                "Pregnancy reported. A contraindication in several sources; the main physical-therapy device manual says only that safety has not been established. Override only with the prescriber's agreement."
+            ),
+            headline=N_("Pregnancy"),
+            sources=("HIDX", "SANO", "SGS", "GALE", "FLA2", "CHAT", "QUIZ"),
         ),
         Reason(
             "NS-SKIN",
@@ -68,9 +77,11 @@ REASONS: dict[str, Reason] = {
                 "The skin where the pads would go has a cut, sore, rash or new scar. This treatment "
                 "could hurt or burn that skin. It may be possible after your skin heals."
             ),
-            "Compromised skin or recent scar at the electrode site: CI (ACTV), do-not-apply "
-            "warning (CHAT), intact skin required (IBRE). Temporary: re-screen after healing or "
-            "plan electrode sites away from it.",
+            therapist_text=(
+                "Do not apply current over it (device manuals). Temporary: re-screen after healing, or place the electrodes away from it."
+            ),
+            headline=N_("Broken skin or a recent scar where the pads go"),
+            sources=("ACTV", "CHAT", "IBRE", "EMPX", "INTL", "HIDX", "FPNB"),
         ),
         Reason(
             "NS-INFECTION",
@@ -79,14 +90,23 @@ REASONS: dict[str, Reason] = {
                 "You said there may be an infection at the sore spot. This treatment should not be "
                 "used there until the infection is gone."
             ),
-            "Local infection reported. CI in HIDX/EMPX/ZIMM/INTL; dexamethasone contraindicated in "
-            "systemic fungal infection and steroids can mask infection.",
+            therapist_text=(
+                "Local infection reported: a contraindication in the device manuals. Dexamethasone is "
+                "contraindicated in systemic fungal infection, and steroids can mask infection."
+            ),
+            headline=N_("Infection at the treatment site"),
+            sources=("HIDX", "EMPX", "ZIMM", "INTL", "DEXL"),
         ),
         Reason(
             "NS-CANCER",
             NS,
             N_("You said there may be cancer near the sore spot. This treatment is not used near cancer."),
-            "Malignant or possibly malignant lesion at/near site: do not apply current (device IFUs).",
+            therapist_text=(
+                "Malignant or possibly malignant lesion at or near the site: the device manuals say not "
+                "to apply current there."
+            ),
+            headline=N_("Cancer, or a possibly cancerous lesion, near the site"),
+            sources=("EMPX", "ZIMM", "INTL", "HIDX", "FLA2"),
         ),
         Reason(
             "NS-CLOT",
@@ -95,7 +115,12 @@ REASONS: dict[str, Reason] = {
                 "You said you have a blood clot or a sore, swollen vein in that arm or leg. This "
                 "treatment should not be used there right now."
             ),
-            "Thrombophlebitis/DVT in the limb: device should not be used (DYNA); embolism risk (RICH).",
+            therapist_text=(
+                "Thrombophlebitis or deep-vein thrombosis in the limb: the device should not be used "
+                "there, because of the risk of embolism."
+            ),
+            headline=N_("Blood clot or inflamed vein in the limb"),
+            sources=("DYNA", "RICH"),
         ),
         Reason(
             "NS-ESTIM-REACTION",
@@ -104,15 +129,21 @@ REASONS: dict[str, Reason] = {
                 "You had a bad reaction to an electrical treatment before. This treatment also uses "
                 "electric current, so it is not a good choice for you."
             ),
-            "Known adverse reaction to electrical current: CI (CHAT; DUPB). ACTV: no further "
-            "treatments after prolonged irritation/burns. Check details — mild transient redness "
-            "is not an adverse reaction.",
+            therapist_text=(
+                "Known adverse reaction to electrical current: a contraindication in the device manuals, "
+                "which also advise no further treatments after prolonged irritation or burns. Check the "
+                "details: mild, short-lived redness is not an adverse reaction."
+            ),
+            headline=N_("Bad reaction to electrical treatment before"),
+            sources=("CHAT", "DUPB", "ACTV"),
         ),
         Reason(
             "NS-EYE",
             NS,
             N_("This treatment is not used around the eyes."),
-            "Orbital region contraindicated (ACTV).",
+            therapist_text=("Orbital region: contraindicated in the device manual."),
+            headline=N_("Treatment area around the eyes"),
+            sources=("ACTV",),
         ),
         Reason(
             "NS-DRUG-ALLERGY",
@@ -121,15 +152,22 @@ REASONS: dict[str, Reason] = {
                 "You are allergic to the medicine planned for this treatment, so it should not be "
                 "used. Your doctor and therapist may look at other choices."
             ),
-            "Known sensitivity to the drug to be administered: CI. Prescriber may choose another "
-            "drug; re-screen.",
+            therapist_text=(
+                "Known sensitivity to the drug to be given: a contraindication. The prescriber may choose "
+                "another drug; re-screen."
+            ),
+            headline=N_("Allergy to the planned medicine"),
+            sources=("CHAT", "ACTV", "FLA1", "QUIZ", "LIDE"),
         ),
         Reason(
             "NR-CONDITION",
             NR,
             N_("Your therapist will check whether this treatment fits your problem."),
-            "Indication not one of tendonitis/bursitis/arthritis/calcium deposit: confirm "
-            "diagnosis and drug.",
+            therapist_text=(
+                "Indication not tendonitis, bursitis, arthritis or a calcium deposit: confirm the diagnosis and the drug."
+            ),
+            headline=N_("Condition not among the usual ones for iontophoresis"),
+            sources=("VWMD", "CICC", "EORT"),
         ),
         Reason(
             "NR-DEPTH",
@@ -138,7 +176,11 @@ REASONS: dict[str, Reason] = {
                 "The medicine only reaches a short way under the skin. Your therapist will check "
                 "whether it can reach your sore spot."
             ),
-            "Target may be > ~1–1.3 cm deep; confirm by palpation/imaging; efficacy limit, not a safety CI.",
+            therapist_text=(
+                "Target may be deeper than about 1–1.3 cm: confirm by palpation or imaging. A limit of efficacy, not of safety."
+            ),
+            headline=N_("Sore spot may be too deep for the medicine to reach"),
+            sources=("ANDE", "IPAT", "FLA3", "FLA2", "GURN"),
         ),
         Reason(
             "NR-MINOR",
@@ -147,9 +189,13 @@ REASONS: dict[str, Reason] = {
                 "Because you are under 18, your therapist and a parent or guardian need to talk "
                 "about this treatment first."
             ),
-            "Minor. No PT device age limit found; trials were in adults; lidocaine iontophoresis "
-            "labelled ≥ 5 y (LIDS); one hyperhidrosis source says not < 6 y (SGS). Guardian "
-            "consent.",
+            therapist_text=(
+                "Minor. No physical-therapy device sets an age limit; the trials were in adults; the "
+                "lidocaine iontophoresis patch is labelled from 5 years; one hyperhidrosis source says "
+                "not under 6. Guardian consent."
+            ),
+            headline=N_("Patient under 18"),
+            sources=("LIDS", "PEDI", "SGS", "DEXA"),
         ),
         Reason(
             "NR-VERY-ELDERLY",
@@ -158,14 +204,20 @@ REASONS: dict[str, Reason] = {
                 "Your therapist will check your skin and comfort before deciding, because this "
                 "treatment can be harder on older skin."
             ),
-            "Age ≥ threshold: the clinic article cautions for the very elderly. Check skin "
-            "integrity, sensation and ability to report burning.",
+            therapist_text=(
+                "Age at or above the clinic's threshold: the clinic article cautions for the very "
+                "elderly. Check skin integrity, sensation and ability to report burning."
+            ),
+            headline=N_("Very elderly patient"),
+            sources=("JAUL", "OLD80"),
         ),
         Reason(
             "NR-DOB",
             NR,
             N_("Please check your date of birth. Your therapist will confirm it."),
-            "Age could not be computed.",
+            therapist_text=("Age could not be computed."),
+            headline=N_("Date of birth to check"),
+            sources=(),
         ),
         Reason(
             "NR-UNSURE",
@@ -174,7 +226,9 @@ REASONS: dict[str, Reason] = {
                 "You weren't sure about one or more safety questions. Your therapist will go over "
                 "them with you."
             ),
-            "Safety item unresolved — see raw answers. Each item is a CI if confirmed.",
+            therapist_text=("Each unsure answer is a contraindication if confirmed."),
+            headline=N_("Unsure about a safety question"),
+            sources=(),
         ),
         Reason(
             "NR-REDUCED-FEELING",
@@ -183,15 +237,20 @@ REASONS: dict[str, Reason] = {
                 "Because the skin may have less feeling, your therapist will test it first. You "
                 "need to be able to feel the treatment to stay safe."
             ),
-            "Impaired sensation: CI in HIDX/SANO/FPNB, caution in DYNA/INTL. Sensory test before "
-            "any treatment.",
+            therapist_text=(
+                "Impaired sensation: a contraindication in some sources, a caution in the "
+                "physical-therapy device manuals. Sensory test before any treatment."
+            ),
+            headline=N_("Reduced feeling in the skin at the site"),
+            sources=("HIDX", "SANO", "FPNB", "ZIMM", "DYNA", "INTL", "FLA2"),
         ),
         Reason(
             "NR-METAL",
             NR,
             N_("Because there may be metal near the sore spot, your therapist will plan where the pads go."),
-            "Metal implant near site: keep it out of the current path (HIDX, FPNB, GALE), or weigh "
-            "pros/cons (SANO).",
+            therapist_text=("Keep it out of the current path, or weigh the pros and cons."),
+            headline=N_("Metal implant near the site"),
+            sources=("HIDX", "SGS", "GALE", "FPNB", "FLA2", "SANO"),
         ),
         Reason(
             "NR-SKIN-SENSITIVE",
@@ -200,14 +259,21 @@ REASONS: dict[str, Reason] = {
                 "Because your skin can react easily, your therapist may use special pads or a "
                 "gentler setting, or choose another treatment."
             ),
-            "Skin sensitivity: lower current/longer time with caution; hypo-allergenic electrodes "
-            "for adhesive allergy (DYNA). The clinic article: may not suit sensitive skin.",
+            therapist_text=(
+                "Lower current and a longer time, with caution; hypo-allergenic electrodes for an adhesive allergy. May not suit sensitive skin."
+            ),
+            headline=N_("Sensitive skin or an allergy to adhesive"),
+            sources=("DYNA", "IBRE"),
         ),
         Reason(
             "NR-MED-OTHER",
             NR,
             N_("Your therapist will check the medicine you were given."),
-            "Non-standard drug: confirm polarity, strength and its own label contraindications.",
+            therapist_text=(
+                "Non-standard drug: confirm polarity, strength and its own label contraindications."
+            ),
+            headline=N_("Medicine other than the usual ones"),
+            sources=("CICC",),
         ),
         Reason(
             "NR-ALLERGY",
@@ -216,23 +282,35 @@ REASONS: dict[str, Reason] = {
                 "You may be allergic to a medicine used in this treatment. Your therapist will "
                 "check before choosing a medicine."
             ),
-            "Allergy to a candidate drug or excipient. Dexamethasone sodium phosphate 4 mg/mL "
-            "products can contain sodium sulfite; lidocaine/epinephrine products can contain "
-            "sodium metabisulfite; check the actual product. Dexamethasone and lidocaine are "
-            "sometimes combined (DALU).",
+            therapist_text=(
+                "Allergy to a candidate drug or excipient. Dexamethasone sodium phosphate 4 mg/mL "
+                "products can contain sodium sulfite; lidocaine/epinephrine products can contain sodium "
+                "metabisulfite; check the actual product. Dexamethasone and lidocaine are sometimes "
+                "combined."
+            ),
+            headline=N_("Possible allergy to a medicine or an additive"),
+            sources=("DEXL", "DEXS", "LIDS", "LIDE", "DALU"),
         ),
         Reason(
             "NR-HEART-SEIZURE",
             NR,
             N_("Because of your heart or seizure history, your therapist will check with you first."),
-            "Heart disease/arrhythmia/epilepsy: CI in HIDX/SANO; caution in INTL. Keep current "
-            "path away from the chest.",
+            therapist_text=(
+                "Heart disease, arrhythmia or epilepsy: a caution in the device manuals, a contraindication in one. Keep the current path away from the chest."
+            ),
+            headline=N_("Heart problem or epilepsy"),
+            sources=("HIDX", "SANO", "INTL", "FLA2"),
         ),
         Reason(
             "NR-BODY-AREA",
             NR,
             N_("For this part of the body, your therapist needs to plan carefully where the pads go."),
-            "Avoid across temples/head, over the carotid sinus (front of neck), and across the chest.",
+            therapist_text=(
+                "Avoid across the temples or head, over the carotid sinus (front of the neck), and across "
+                "the chest."
+            ),
+            headline=N_("Head, neck or chest: plan where the pads go"),
+            sources=("ACTV", "DYNA", "EMPX", "ZIMM", "HIDX", "INTL", "CHAT"),
         ),
         Reason(
             "NR-ATTENDANCE",
@@ -241,13 +319,19 @@ REASONS: dict[str, Reason] = {
                 "This treatment needs several visits. Your therapist will talk with you about "
                 "timing or other options."
             ),
-            "Typical course about 6 sessions in ~2 weeks; discuss schedule or alternatives.",
+            therapist_text=(
+                "Typical course about 6 sessions in about 2 weeks: discuss the schedule or alternatives."
+            ),
+            headline=N_("May not manage several visits"),
+            sources=("NIRS", "GUDE", "OSBO"),
         ),
         Reason(
             "NR-MISSING",
             NR,
             N_("Some questions were not answered. Your therapist will ask you about them."),
-            "Incomplete form.",
+            therapist_text=("Incomplete form."),
+            headline=N_("Questions not answered"),
+            sources=(),
         ),
     )
 }
@@ -266,10 +350,11 @@ LIKELY_SUITABLE_THERAPIST_TEXT = (
 # What a reason code that a later rules version retired reads as, on every page that shows it.
 RETIRED_PATIENT_TEXT = N_("Your therapist will go over your answers with you.")
 RETIRED_THERAPIST_TEXT = "Reason from an earlier rules version."
+RETIRED_HEADLINE = N_("Reason from an earlier rules version")
 
 
 def reason_for(code: str) -> Reason:
     """The reason for a stored code; a stand-in needing review for a code no longer in REASONS."""
     return REASONS.get(code) or Reason(
-        code, Outcome.NEEDS_REVIEW, RETIRED_PATIENT_TEXT, RETIRED_THERAPIST_TEXT
+        code, Outcome.NEEDS_REVIEW, RETIRED_PATIENT_TEXT, RETIRED_THERAPIST_TEXT, RETIRED_HEADLINE
     )

@@ -18,6 +18,13 @@ class DecisionChoice(models.TextChoices):
     DUPLICATE = "duplicate", _("Duplicate of another submission")
 
 
+# What counts as a treatment decision, so as "decided" in the rules report: every choice that says
+# something about treating the patient. A choice added later that decides nothing about treatment
+# (closing a duplicate, say) stays out of this set, and out of the report's decided and override counts.
+TREATMENT_CHOICES = frozenset(
+    {DecisionChoice.SUITABLE.value, DecisionChoice.NOT_SUITABLE.value, DecisionChoice.CALL_PATIENT.value}
+)
+
 # A decision goes against the automated outcome when it crosses it outright: booking a patient the
 # rules found not suitable, or turning down one they found likely suitable. "Needs review" asks for
 # a therapist's judgement, and calling the patient decides nothing, so neither is an override.

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 from django import template
@@ -22,13 +21,7 @@ def short_answer(submission: Submission, question_code: str) -> str:
     return ", ".join(labels)
 
 
-_CLAUSE_END = re.compile(r"\. |: |; | \(| — |\.$")
-
-
 @register.filter
-def reason_words(reason: Reason) -> str:
-    """A reason in a few words for a queue row: the first clause of its therapist text.
-
-    A stand-in until each reason has a headline of its own (clinical/reasons.py).
-    """
-    return _CLAUSE_END.split(reason.therapist_text, maxsplit=1)[0].strip()
+def reason_view(reason: Reason | str) -> presenters.ReasonView:
+    """A reason (or its code) as templates/screening/review/_reason.html shows it."""
+    return presenters.reason_view(reason)

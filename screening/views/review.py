@@ -6,7 +6,7 @@ import uuid
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -159,10 +159,25 @@ def _render_detail(
         "audit": audit[:AUDIT_ROWS_SHOWN],
         "audit_more": len(audit) > AUDIT_ROWS_SHOWN,
         "conflict": conflict,
+        "decision_errors": _decision_errors(form, conflict=conflict),
         "erase_form": EraseForm(submission=submission),
     }
     # 409 tells the browser's history and the tests that the decision was not saved.
     return render(request, "screening/review/detail.html", context, status=409 if conflict else 200)
+
+
+# Where each error of the decision form takes the therapist: the field itself.
+_ERROR_ANCHORS = {"choice": "id_choice_0", "note": "id_note"}
+
+
+def _decision_errors(form: DecisionForm, *, conflict: Decision | None) -> list[tuple[str, str]]:
+    """The error summary's lines: (the field's id or "", message). A conflict has its own line."""
+    return [
+        (_ERROR_ANCHORS.get(field, ""), message)
+        for field, messages_ in form.errors.items()
+        if not (conflict and field == NON_FIELD_ERRORS)
+        for message in messages_
+    ]
 
 
 def _session_filter_data(request: HttpRequest) -> dict[str, str] | None:

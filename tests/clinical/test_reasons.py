@@ -19,4 +19,5 @@ def test_a_retired_code_reads_as_a_stand_in_that_needs_review() -> None:
         Outcome.NEEDS_REVIEW,
         "Your therapist will go over your answers with you.",
         "Reason from an earlier rules version.",
+        "Reason from an earlier rules version",
     )

@@ -27,187 +27,100 @@ NS, NR, LS = Outcome.NOT_SUITABLE, Outcome.NEEDS_REVIEW, Outcome.LIKELY_SUITABLE
 TODAY = date(2026, 5, 20)
 
 
-# Patient and therapist text of every rule, copied verbatim from clinical.md §4.3.
+# Patient and therapist text of every rule: the patient texts verbatim from clinical.md §4.3, the
+# therapist texts as issue 12 rewrote them without source abbreviations (the sources are named apart).
 CLINICAL_TEXTS: dict[str, tuple[str, str]] = {
     "NS-IMPLANT": (
-        (
-            "You have a device inside your body that uses electricity, like a pacemaker. This "
-            "treatment uses electric current, so it is not safe for you. Your therapist can talk "
-            "with you about other treatments."
-        ),
-        (
-            "Implanted electronic device reported (pacemaker/ICD/neurostimulator/implanted pump). "
-            "Contraindicated in all device IFUs."
-        ),
+        "You have a device inside your body that uses electricity, like a pacemaker. This treatment uses electric current, so it is not safe for you. Your therapist can talk with you about other treatments.",
+        "Implanted electronic device reported (pacemaker, ICD, neurostimulator or implanted pump). Every device manual read lists it as a contraindication.",
     ),
     "NS-PREGNANT": (
-        (
-            "You said you are pregnant. We do not use this treatment during pregnancy because its "
-            "safety has not been shown."
-        ),
-        (
-            "Pregnancy reported. CI in HIDX/SANO/GALE; CHAT: safety not established; some PT "
-            "teaching treats it as a drug-dependent precaution. Override only with prescriber "
-            "agreement."
-        ),
+        "You said you are pregnant. We do not use this treatment during pregnancy because its safety has not been shown.",
+        "Pregnancy reported. A contraindication in several sources; the main physical-therapy device manual says only that safety has not been established. Override only with the prescriber's agreement.",
     ),
     "NS-SKIN": (
-        (
-            "The skin where the pads would go has a cut, sore, rash or new scar. This treatment "
-            "could hurt or burn that skin. It may be possible after your skin heals."
-        ),
-        (
-            "Compromised skin or recent scar at the electrode site: CI (ACTV), do-not-apply warning "
-            "(CHAT), intact skin required (IBRE). Temporary: re-screen after healing or plan "
-            "electrode sites away from it."
-        ),
+        "The skin where the pads would go has a cut, sore, rash or new scar. This treatment could hurt or burn that skin. It may be possible after your skin heals.",
+        "Do not apply current over it (device manuals). Temporary: re-screen after healing, or place the electrodes away from it.",
     ),
     "NS-INFECTION": (
-        (
-            "You said there may be an infection at the sore spot. This treatment should not be used "
-            "there until the infection is gone."
-        ),
-        (
-            "Local infection reported. CI in HIDX/EMPX/ZIMM/INTL; dexamethasone contraindicated in "
-            "systemic fungal infection and steroids can mask infection."
-        ),
+        "You said there may be an infection at the sore spot. This treatment should not be used there until the infection is gone.",
+        "Local infection reported: a contraindication in the device manuals. Dexamethasone is contraindicated in systemic fungal infection, and steroids can mask infection.",
     ),
     "NS-CANCER": (
-        ("You said there may be cancer near the sore spot. This treatment is not used near cancer."),
-        ("Malignant or possibly malignant lesion at/near site: do not apply current (device IFUs)."),
+        "You said there may be cancer near the sore spot. This treatment is not used near cancer.",
+        "Malignant or possibly malignant lesion at or near the site: the device manuals say not to apply current there.",
     ),
     "NS-CLOT": (
-        (
-            "You said you have a blood clot or a sore, swollen vein in that arm or leg. This "
-            "treatment should not be used there right now."
-        ),
-        ("Thrombophlebitis/DVT in the limb: device should not be used (DYNA); embolism risk (RICH)."),
+        "You said you have a blood clot or a sore, swollen vein in that arm or leg. This treatment should not be used there right now.",
+        "Thrombophlebitis or deep-vein thrombosis in the limb: the device should not be used there, because of the risk of embolism.",
     ),
     "NS-ESTIM-REACTION": (
-        (
-            "You had a bad reaction to an electrical treatment before. This treatment also uses "
-            "electric current, so it is not a good choice for you."
-        ),
-        (
-            "Known adverse reaction to electrical current: CI (CHAT; DUPB). ACTV: no further "
-            "treatments after prolonged irritation/burns. Check details — mild transient redness is "
-            "not an adverse reaction."
-        ),
+        "You had a bad reaction to an electrical treatment before. This treatment also uses electric current, so it is not a good choice for you.",
+        "Known adverse reaction to electrical current: a contraindication in the device manuals, which also advise no further treatments after prolonged irritation or burns. Check the details: mild, short-lived redness is not an adverse reaction.",
     ),
     "NS-EYE": (
         "This treatment is not used around the eyes.",
-        "Orbital region contraindicated (ACTV).",
+        "Orbital region: contraindicated in the device manual.",
     ),
     "NS-DRUG-ALLERGY": (
-        (
-            "You are allergic to the medicine planned for this treatment, so it should not be used. "
-            "Your doctor and therapist may look at other choices."
-        ),
-        (
-            "Known sensitivity to the drug to be administered: CI. Prescriber may choose another "
-            "drug; re-screen."
-        ),
+        "You are allergic to the medicine planned for this treatment, so it should not be used. Your doctor and therapist may look at other choices.",
+        "Known sensitivity to the drug to be given: a contraindication. The prescriber may choose another drug; re-screen.",
     ),
     "NR-CONDITION": (
         "Your therapist will check whether this treatment fits your problem.",
-        ("Indication not one of tendonitis/bursitis/arthritis/calcium deposit: confirm diagnosis and drug."),
+        "Indication not tendonitis, bursitis, arthritis or a calcium deposit: confirm the diagnosis and the drug.",
     ),
     "NR-DEPTH": (
-        (
-            "The medicine only reaches a short way under the skin. Your therapist will check "
-            "whether it can reach your sore spot."
-        ),
-        ("Target may be > ~1–1.3 cm deep; confirm by palpation/imaging; efficacy limit, not a safety CI."),
+        "The medicine only reaches a short way under the skin. Your therapist will check whether it can reach your sore spot.",
+        "Target may be deeper than about 1–1.3 cm: confirm by palpation or imaging. A limit of efficacy, not of safety.",
     ),
     "NR-MINOR": (
-        (
-            "Because you are under 18, your therapist and a parent or guardian need to talk about "
-            "this treatment first."
-        ),
-        (
-            "Minor. No PT device age limit found; trials were in adults; lidocaine iontophoresis "
-            "labelled ≥ 5 y (LIDS); one hyperhidrosis source says not < 6 y (SGS). Guardian "
-            "consent."
-        ),
+        "Because you are under 18, your therapist and a parent or guardian need to talk about this treatment first.",
+        "Minor. No physical-therapy device sets an age limit; the trials were in adults; the lidocaine iontophoresis patch is labelled from 5 years; one hyperhidrosis source says not under 6. Guardian consent.",
     ),
     "NR-VERY-ELDERLY": (
-        (
-            "Your therapist will check your skin and comfort before deciding, because this "
-            "treatment can be harder on older skin."
-        ),
-        (
-            "Age ≥ threshold: the clinic article cautions for the very elderly. Check skin "
-            "integrity, sensation and ability to report burning."
-        ),
+        "Your therapist will check your skin and comfort before deciding, because this treatment can be harder on older skin.",
+        "Age at or above the clinic's threshold: the clinic article cautions for the very elderly. Check skin integrity, sensation and ability to report burning.",
     ),
     "NR-DOB": (
         "Please check your date of birth. Your therapist will confirm it.",
         "Age could not be computed.",
     ),
     "NR-UNSURE": (
-        ("You weren't sure about one or more safety questions. Your therapist will go over them with you."),
-        "Safety item unresolved — see raw answers. Each item is a CI if confirmed.",
+        "You weren't sure about one or more safety questions. Your therapist will go over them with you.",
+        "Each unsure answer is a contraindication if confirmed.",
     ),
     "NR-REDUCED-FEELING": (
-        (
-            "Because the skin may have less feeling, your therapist will test it first. You need to "
-            "be able to feel the treatment to stay safe."
-        ),
-        (
-            "Impaired sensation: CI in HIDX/SANO/FPNB, caution in DYNA/INTL. Sensory test before "
-            "any treatment."
-        ),
+        "Because the skin may have less feeling, your therapist will test it first. You need to be able to feel the treatment to stay safe.",
+        "Impaired sensation: a contraindication in some sources, a caution in the physical-therapy device manuals. Sensory test before any treatment.",
     ),
     "NR-METAL": (
-        ("Because there may be metal near the sore spot, your therapist will plan where the pads go."),
-        (
-            "Metal implant near site: keep it out of the current path (HIDX, FPNB, GALE), or weigh "
-            "pros/cons (SANO)."
-        ),
+        "Because there may be metal near the sore spot, your therapist will plan where the pads go.",
+        "Keep it out of the current path, or weigh the pros and cons.",
     ),
     "NR-SKIN-SENSITIVE": (
-        (
-            "Because your skin can react easily, your therapist may use special pads or a gentler "
-            "setting, or choose another treatment."
-        ),
-        (
-            "Skin sensitivity: lower current/longer time with caution; hypo-allergenic electrodes "
-            "for adhesive allergy (DYNA). The clinic article: may not suit sensitive skin."
-        ),
+        "Because your skin can react easily, your therapist may use special pads or a gentler setting, or choose another treatment.",
+        "Lower current and a longer time, with caution; hypo-allergenic electrodes for an adhesive allergy. May not suit sensitive skin.",
     ),
     "NR-MED-OTHER": (
         "Your therapist will check the medicine you were given.",
         "Non-standard drug: confirm polarity, strength and its own label contraindications.",
     ),
     "NR-ALLERGY": (
-        (
-            "You may be allergic to a medicine used in this treatment. Your therapist will check "
-            "before choosing a medicine."
-        ),
-        (
-            "Allergy to a candidate drug or excipient. Dexamethasone sodium phosphate 4 mg/mL "
-            "products can contain sodium sulfite; lidocaine/epinephrine products can contain sodium "
-            "metabisulfite; check the actual product. Dexamethasone and lidocaine are sometimes "
-            "combined (DALU)."
-        ),
+        "You may be allergic to a medicine used in this treatment. Your therapist will check before choosing a medicine.",
+        "Allergy to a candidate drug or excipient. Dexamethasone sodium phosphate 4 mg/mL products can contain sodium sulfite; lidocaine/epinephrine products can contain sodium metabisulfite; check the actual product. Dexamethasone and lidocaine are sometimes combined.",
     ),
     "NR-HEART-SEIZURE": (
         "Because of your heart or seizure history, your therapist will check with you first.",
-        (
-            "Heart disease/arrhythmia/epilepsy: CI in HIDX/SANO; caution in INTL. Keep current path "
-            "away from the chest."
-        ),
+        "Heart disease, arrhythmia or epilepsy: a caution in the device manuals, a contraindication in one. Keep the current path away from the chest.",
     ),
     "NR-BODY-AREA": (
         "For this part of the body, your therapist needs to plan carefully where the pads go.",
-        ("Avoid across temples/head, over the carotid sinus (front of neck), and across the chest."),
+        "Avoid across the temples or head, over the carotid sinus (front of the neck), and across the chest.",
     ),
     "NR-ATTENDANCE": (
-        (
-            "This treatment needs several visits. Your therapist will talk with you about timing or "
-            "other options."
-        ),
-        "Typical course about 6 sessions in ~2 weeks; discuss schedule or alternatives.",
+        "This treatment needs several visits. Your therapist will talk with you about timing or other options.",
+        "Typical course about 6 sessions in about 2 weeks: discuss the schedule or alternatives.",
     ),
     "NR-MISSING": (
         "Some questions were not answered. Your therapist will ask you about them.",

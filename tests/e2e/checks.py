@@ -75,12 +75,15 @@ _FOCUS_SHOWN = f"""() => {{
   return !el || el === document.body ? null : ({_FOCUS_OF})(el);
 }}"""
 # Focuses every element that can take focus, one after the other, and lists those with no visible
-# indicator. Run after a real Tab press, so the browser draws focus as it does for keyboard users.
+# indicator (what a closed <details> hides is left out: Tab does not reach it). Run after a real Tab press, so the browser draws focus as it does for keyboard users.
 _UNFOCUSED = f"""() => {{
   const focusOf = {_FOCUS_OF};
   const hidden = [];
   for (const el of document.querySelectorAll("a[href], button, input:not([type=hidden]), select, textarea, [tabindex]")) {{
     if (el.disabled || !(el.offsetWidth || el.offsetHeight || el.getClientRects().length)) continue;
+    // Inside a closed <details> only its <summary> is on the page: Tab skips the rest until it opens.
+    const closed = el.closest("details:not([open])");
+    if (closed && el.closest("summary") !== closed.querySelector(":scope > summary")) continue;
     el.focus();
     const focus = focusOf(el);
     if (!focus.shown) hidden.push(focus.what);

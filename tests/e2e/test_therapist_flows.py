@@ -119,7 +119,8 @@ def test_a_therapist_logs_in_filters_the_queue_opens_a_submission_and_records_a_
 NOT_PRINTED = {
     "header": ".site-header",
     "footer": "body > footer",
-    "back link": "main > p.no-print",
+    "back link": "main > p.no-print:not(.to-decision)",
+    "link to the decision": ".to-decision-top",
     "decision form": "section:has(> form.decision-form)",
     "access log": "section:has(table.audit)",
     "erase section": "section.erase",

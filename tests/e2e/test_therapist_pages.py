@@ -76,6 +76,27 @@ def _decision_refused(page: Page, clinic: Clinic) -> None:
     expect(page.locator("#id_note")).to_have_attribute("aria-invalid", "true")
 
 
+def _report(page: Page, clinic: Clinic) -> None:
+    page.goto("/review/report/")
+    expect(page.locator("table.report-rules tbody tr")).not_to_have_count(0)
+
+
+def _report_notes(page: Page, clinic: Clinic) -> None:
+    page.goto("/review/report/notes/?rule=NS-ESTIM-REACTION")
+    expect(page.locator("table.notes tbody tr")).to_have_count(1)
+
+
+def _report_bad_dates(page: Page, clinic: Clinic) -> None:
+    page.goto("/review/report/?date_from=2026-11-30&date_to=2026-11-01")
+    expect(page.locator("#error-summary")).to_be_visible()
+
+
+def _sources_open(page: Page, clinic: Clinic) -> None:
+    open_detail(page, clinic.rosa)
+    page.locator(".outcome details.sources summary").first.click()
+    expect(page.locator(".outcome details.sources[open] li").first).to_be_visible()
+
+
 def _two_factor_set_up(page: Page, clinic: Clinic) -> None:
     page.goto("/review/")  # Thea has no authenticator app yet
     expect(page).to_have_url(re.compile(r"/accounts/two-factor/setup/\?next=/review/$"))
@@ -98,6 +119,10 @@ PAGES: dict[str, Callable[[Page, Clinic], None]] = {
     "detail-triggered-rules": _detail_with_triggered_rules,
     "detail-decided-twice": _detail_decided_twice,
     "decision-refused": _decision_refused,
+    "detail-sources-open": _sources_open,
+    "report": _report,
+    "report-notes": _report_notes,
+    "report-bad-dates": _report_bad_dates,
     # Both with REQUIRE_2FA on, as in production; Tomás has set up his app, Thea has not.
     "two-factor-set-up": _two_factor_set_up,
     "two-factor-code": _two_factor_code,

@@ -111,7 +111,7 @@ def test_the_observation_gives_the_outcome_a_component_per_reason_and_the_rules_
     ]
     assert reasons == rosa.reason_codes == ["NS-IMPLANT", "NR-DEPTH"]
     texts = [c["valueCodeableConcept"]["text"] for c in observation["component"][:2]]
-    assert texts == [r.therapist_text for r in rosa.reasons]
+    assert texts == [f"{r.headline}: {r.therapist_text}" for r in rosa.reasons]
     (version,) = [c for c in observation["component"] if c["code"]["coding"][0]["code"] == "rules-version"]
     assert version["valueString"] == rosa.rules_version
     assert "note" not in observation

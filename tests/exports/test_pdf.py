@@ -91,7 +91,7 @@ def test_the_summary_gives_the_outcome_with_each_reason_and_the_rules_version(
     text = text_of(summary(rosa, thea))
     assert "Likely not suitable" in text
     for reason in rosa.reasons:
-        assert f"{reason.code}: {words(reason.therapist_text)}" in text
+        assert f"{reason.headline} {reason.code}: {words(reason.therapist_text)}" in text
     assert "clears no one" in text
 
 

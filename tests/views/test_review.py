@@ -332,7 +332,7 @@ def test_decision_history_stays_visible(therapist_client: Client, other_user: Us
     first = Decision.objects.get()
     post_decision(therapist_client, rosa, choice="not_suitable", seen_decision=str(first.pk))
     html = therapist_client.get(detail_url(rosa)).content.decode()
-    history = html.split('id="decisions-title"')[1].split('id="decide-title"')[0]
+    history = html.split('id="decisions-title"')[1].split('id="audit-title"')[0]
     assert history.count("data-decision=") == 2
     assert history.index("Not suitable") < history.index("Call the patient first")
     assert "Ask about the device" in history

@@ -176,7 +176,7 @@ def code_systems() -> list[Resource]:
             [
                 {
                     "code": r.code,
-                    "display": r.therapist_text,
+                    "display": r.headline,
                     "definition": r.therapist_text,
                     "property": [{"code": "outcome", "valueCode": r.outcome.value}],
                 }
@@ -248,7 +248,7 @@ def value_sets() -> list[Resource]:
             "Reasons",
             "Reasons for an outcome",
             REASON_SYSTEM,
-            [{"code": r.code, "display": r.therapist_text} for r in reasons.REASONS.values()],
+            [{"code": r.code, "display": r.headline} for r in reasons.REASONS.values()],
         ),
         _value_set(
             "decision",
@@ -276,7 +276,7 @@ def outcome_coding(outcome: str) -> Resource:
 
 
 def reason_coding(reason: reasons.Reason) -> Resource:
-    return coding(REASON_SYSTEM, reason.code, reason.therapist_text)
+    return coding(REASON_SYSTEM, reason.code, reason.headline)
 
 
 def decision_coding(choice: str) -> Resource:

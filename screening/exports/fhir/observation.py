@@ -36,7 +36,10 @@ def _components(submission: Submission, decisions: Sequence[Decision]) -> list[R
     components = [
         {
             "code": codes.observation_code("reason"),
-            "valueCodeableConcept": {"coding": [codes.reason_coding(r)], "text": r.therapist_text},
+            "valueCodeableConcept": {
+                "coding": [codes.reason_coding(r)],
+                "text": f"{r.headline}: {r.therapist_text}",
+            },
         }
         for r in submission.reasons
     ]
