@@ -36,6 +36,7 @@ from screening.services.submissions import (
     submission_create_or_replay,
     submissions_bulk_create,
 )
+from screening.services.therapists import therapist_credentials_set
 
 __all__ = [
     "ADDRESS_ACTIONS",
@@ -68,4 +69,5 @@ __all__ = [
     "submissions_bulk_create",
     "submissions_purge",
     "submissions_reassess",
+    "therapist_credentials_set",
 ]

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from screening import queue
 from screening.clinical import rules
+from screening.exports.fhir import questionnaire
 from screening.models import Submission, new_reference
 from screening.services import tallies
 
@@ -59,6 +60,7 @@ def submission_build(
         outcome=assessment.outcome.value,
         reason_codes=list(assessment.reason_codes),
         rules_version=assessment.rules_version,
+        questionnaire_version=questionnaire.version(),
         form_token=form_token,
     )
 

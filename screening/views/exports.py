@@ -25,7 +25,7 @@ def review_summary_pdf(request: TherapistRequest, code: uuid.UUID) -> HttpRespon
     submission = get_submission_for_therapist(
         request, code, action=AccessLog.Action.EXPORT, detail=f"summary.pdf paper={paper}"
     )
-    decisions = Decision.objects.filter(submission=submission).select_related("therapist")
+    decisions = Decision.objects.filter(submission=submission).select_related("therapist__therapist_profile")
     document = pdf.summary_pdf(submission, decisions=list(decisions), prepared_by=request.user, paper=paper)
     response = HttpResponse(document, content_type="application/pdf")
     # The reference names the file: a patient's name must not end up in a downloads folder's listing.
@@ -39,7 +39,7 @@ def review_fhir_bundle(request: TherapistRequest, code: uuid.UUID) -> HttpRespon
     submission = get_submission_for_therapist(
         request, code, action=AccessLog.Action.EXPORT, detail="fhir.json"
     )
-    decisions = Decision.objects.filter(submission=submission).select_related("therapist")
+    decisions = Decision.objects.filter(submission=submission).select_related("therapist__therapist_profile")
     bundle = fhir.submission_bundle(
         submission, decisions=list(decisions), reassessed_at=fhir.last_reassessed_at(submission)
     )

@@ -129,7 +129,9 @@ def _render_detail(
         "answer_rows": presenters.answer_rows(submission),
         "reasons": submission.reasons,
         "ls_text": reasons.LIKELY_SUITABLE_THERAPIST_TEXT,
-        "decisions": Decision.objects.filter(submission=submission).select_related("therapist"),
+        "decisions": Decision.objects.filter(submission=submission).select_related(
+            "therapist__therapist_profile"
+        ),
         "form": form,
         "audit": audit[:AUDIT_ROWS_SHOWN],
         "audit_more": len(audit) > AUDIT_ROWS_SHOWN,

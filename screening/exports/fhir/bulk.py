@@ -40,7 +40,9 @@ def export_queryset(since: date | None = None) -> QuerySet[Submission]:
     rows = (
         Submission.objects.order_by("pk")
         .annotate(fhir_reassessed_at=Subquery(latest_reassessment, output_field=DateTimeField()))
-        .prefetch_related(Prefetch("decisions", queryset=Decision.objects.select_related("therapist")))
+        .prefetch_related(
+            Prefetch("decisions", queryset=Decision.objects.select_related("therapist__therapist_profile"))
+        )
     )
     if since is None:
         return rows

@@ -14,9 +14,10 @@ from django.utils import timezone
 from screening import services
 from screening.clinical import questions
 from screening.management import demo_courses
-from screening.models import Submission
+from screening.models import Submission, TherapistProfile
 
 DEMO_USERNAME = "demo"
+DEMO_CREDENTIALS = "PT, DPT"
 DEMO_PASSWORD = "demo-therapist-2026"  # noqa: S105 -- the printed demo login, for local use only  # nosec B105
 
 FIRST_NAMES = (
@@ -85,6 +86,9 @@ def demo_therapist_ensure() -> tuple[Any, bool]:
         user.first_name, user.last_name = "Demo", "Therapist"
         user.save()
     user.groups.add(Group.objects.get(name="Therapists"))
+    # Demo credentials once; credentials changed (or cleared) in the admin are kept.
+    if not TherapistProfile.objects.filter(user=user).exists():
+        services.therapist_credentials_set(user=user, credentials=DEMO_CREDENTIALS)
     return user, created
 
 
