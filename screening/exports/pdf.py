@@ -78,7 +78,8 @@ def summary_context(
             for d in oldest_first
         ],
         "prepared_by": therapist_display(prepared_by),
-        "prepared_at": when(timezone.now()),
+        # One unit, so a line break never leaves the time zone alone on a line of its own.
+        "prepared_at": when(timezone.now()).replace(" ", "\u00a0"),
     }
 
 

@@ -13,7 +13,7 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from screening import services
 from screening.exports import fhir
@@ -269,3 +269,15 @@ def test_since_takes_a_submission_with_a_session_signed_on_or_after_that_day(the
     assert not bulk.export_queryset(since=later).exists()
     SessionNote.objects.filter(pk=note.pk).update(signed_at=timezone.now() + timedelta(days=3))
     assert list(bulk.export_queryset(since=later)) == [course.submission]
+
+
+def test_a_procedure_is_in_english_whatever_language_the_request_is_in(thea: User) -> None:
+    course = open_course(thea)
+    signed_session(thea, course, skin_result="blister")
+    with translation.override("es"):
+        (resource,) = procedures(course.submission)
+    assert resource["bodySite"][0]["text"] == "Lateral elbow, Right"
+    text = resource["note"][0]["text"]
+    assert "Negative (cathode)" in text and "Skin result: Blister" in text
+    assert "Dexamethasone sodium phosphate 4 mg/mL" in text
+    assert TERMINOLOGY.problems(resource) == []

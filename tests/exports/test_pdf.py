@@ -160,16 +160,21 @@ def test_a_busy_summary_fits_two_pages_of_either_paper(thea: User, paper: str, s
     assert (round(float(box.width)), round(float(box.height))) == size
 
 
-def test_even_a_very_busy_summary_fits_two_pages(thea: User) -> None:
-    # Eleven reasons, three decisions and a long note: two pages since the questions' wording got
-    # shorter (issue 10). The type is never shrunk to make it fit (test_no_text_is_smaller_...).
+@pytest.mark.parametrize("paper", ["letter", "a4"])
+def test_even_a_very_busy_summary_fits_two_pages(thea: User, paper: str) -> None:
+    # Eleven reasons, three decisions by a therapist with credentials, and a long note: two pages,
+    # because a note spans the width under its decision. The type is never shrunk to make it fit
+    # (test_no_text_is_smaller_...).
+    services.therapist_credentials_set(user=thea, credentials="PT, DPT")
+    thea = User.objects.select_related("therapist_profile").get(pk=thea.pk)
     very_busy = SubmissionFactory(answers=make_answers(**VERY_BUSY))
     assert len(very_busy.reason_codes) == 11
     for note in ("", "Left a message.", "Spoke with her and her GP; the rash has healed. " * 4):
         decide(very_busy, thea, "call_patient", note)
-    reader = summary(very_busy, thea)
+    reader = summary(very_busy, thea, paper)
     assert len(reader.pages) == 2
     assert "2 / 2" in reader.pages[1].extract_text()
+    assert "Thea Lindqvist, PT, DPT" in text_of(reader)
 
 
 def test_no_text_is_smaller_than_ten_points(decided_rosa: Submission, thea: User) -> None:

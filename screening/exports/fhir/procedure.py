@@ -130,7 +130,7 @@ def _body_site(submission: Submission, course: Course, style: ExportStyle) -> li
     if isinstance(area, str) and area:
         site["coding"] = [codes.answer_coding("body_area", area)]
     if not style.deidentified:
-        site["text"] = f"{course.site}, {course.get_side_display()}"
+        site["text"] = f"{course.site}, {codes.english(Course.Side(course.side).label)}"
     elif "coding" in site:
         site["text"] = site["coding"][0]["display"]
     return [site] if site else []
@@ -156,14 +156,16 @@ def _session_text(course: Course, note: SessionNote) -> str:
     """The session note in words, for a reader whose system ignores our extensions."""
     parts = [
         f"Iontophoresis session {note.session_number} of {course.planned_sessions}.",
-        f"Drug: {Drug(course.drug).label} {course.concentration}, {note.drug_volume_ml} mL.",
-        f"Active electrode: {note.get_polarity_display()}; placement: {note.placement}.",
+        f"Drug: {codes.english(Drug(course.drug).label)} {course.concentration}, {note.drug_volume_ml} mL.",
+        f"Active electrode: {codes.english(SessionNote.Polarity(note.polarity).label)}; "
+        f"placement: {note.placement}.",
         f"Current {note.current_ma} mA for {note.duration_min} min; dose {note.planned_dose} mA·min planned, "
         f"{note.delivered_dose} mA·min delivered.",
         f"Device: {note.device}; electrode: {course.electrode_product}, lot {note.electrode_lot}.",
         f"Before: skin intact {_yes(note.skin_intact)}, sensation tested {_yes(note.sensation_tested)}, "
         f"site prepared {_yes(note.site_prepared)}, patient informed {_yes(note.patient_informed)}.",
-        f"Skin result: {note.get_skin_result_display()}; aftercare given {_yes(note.aftercare_given)}.",
+        f"Skin result: {codes.english(SessionNote.SkinResult(note.skin_result).label)}; "
+        f"aftercare given {_yes(note.aftercare_given)}.",
         f"Pain {note.pain_before}/10 before, {note.pain_after}/10 after.",
         f"Attended {note.attended_minutes} min, constant attendance {_yes(note.constant_attendance)}; "
         f"97033 units: {note.units_97033} (check the payer's rules).",
@@ -197,10 +199,13 @@ def _notes(course: Course, note: SessionNote, clinician: str) -> list[Resource]:
     return notes
 
 
-def _base(submission: Submission, resource_id: str, status: str, style: ExportStyle) -> Resource:
+def _base(
+    submission: Submission, resource_id: str, status: str, extensions: list[Resource], style: ExportStyle
+) -> Resource:
     resource: Resource = {"resourceType": "Procedure", "id": resource_id}
     if not style.deidentified:
         resource["contained"] = [response.patient(submission)]
+    resource["extension"] = extensions
     resource["status"] = status
     resource["code"] = {"coding": [dict(CPT_IONTOPHORESIS)], "text": "Iontophoresis"}
     # Procedure.subject is required (1..1) in R4: a de-identified export names no one in it.
@@ -226,8 +231,13 @@ def session_procedure(
     style: ExportStyle,
 ) -> Resource:
     """A signed session note as a completed Procedure."""
-    resource = _base(submission, style.resource_id("Procedure", note.code), "completed", style)
-    resource["extension"] = _dose_extensions(course, note, style)
+    resource = _base(
+        submission,
+        style.resource_id("Procedure", note.code),
+        "completed",
+        _dose_extensions(course, note, style),
+        style,
+    )
     resource["performedPeriod"] = {"start": style.when(note.started_at), "end": style.when(note.stopped_at)}
     clinician = _name(note.clinician)
     if note.clinician_credentials.strip():
@@ -249,17 +259,17 @@ def not_treated_procedure(
     submission: Submission, course: Course, check_in: CheckIn, *, style: ExportStyle
 ) -> Resource:
     """A check-in that said "do not treat", with no session after it, as a not-done Procedure."""
-    resource = _base(submission, style.resource_id("Procedure", check_in.code), "not-done", style)
-    resource["extension"] = [
+    extensions = [
         _extension("drug", valueCodeableConcept=_drug(course, style)),
         _extension("session-number", valueInteger=check_in.session_number),
         _extension("planned-sessions", valueInteger=course.planned_sessions),
+        # Each reason the check-in gave, coded; one CodeableConcept holds codings of one concept only.
+        *(
+            _extension("check-in-reason", valueCoding=codes.check_in_reason_coding(code))
+            for code in check_in.reason_codes
+        ),
     ]
-    # Each reason the check-in gave, coded; one CodeableConcept holds codings of one concept only.
-    resource["extension"] += [
-        _extension("check-in-reason", valueCoding=codes.check_in_reason_coding(code))
-        for code in check_in.reason_codes
-    ]
+    resource = _base(submission, style.resource_id("Procedure", check_in.code), "not-done", extensions, style)
     outcome = codes.choice_coding(codes.CHECK_IN_OUTCOME_SYSTEM, CheckInOutcome(check_in.outcome))
     resource["statusReason"] = {"coding": [outcome], "text": f"Check-in: {outcome['display']}"}
     resource["performedDateTime"] = style.when(check_in.created_at)
