@@ -89,12 +89,15 @@ test: lint
 	$(MAKE) --no-print-directory pytest
 
 # The pytest suite alone, on whatever DATABASE_URL and REDIS_URL say (.ci/run runs it twice).
-# Pages name hashed static files, so the suite needs collectstatic's manifest.
+# Pages name hashed static files, so the suite needs collectstatic's manifest. It runs in
+# PYTEST_WORKERS processes (pytest-xdist; each has its own test database; 0 runs it in one), and
+# lists the slowest tests at the end so a slow one is seen.
+PYTEST_WORKERS ?= 2
 pytest: $(VENV)/.dev-installed
 	@if [ -x $(CHROMIUM) ]; then echo "Browser tests: on, with $(CHROMIUM)."; \
 	else echo "*** Browser tests: SKIPPED, $(CHROMIUM) not found. Install it with: apt-get install -y chromium ***"; fi
 	$(TEST_ENV) $(BIN)/python manage.py collectstatic --no-input --verbosity 0
-	$(TEST_ENV) $(BIN)/pytest
+	$(TEST_ENV) $(BIN)/pytest -n $(PYTEST_WORKERS) --durations=15
 
 # Only the browser tests; screenshots go to test-artifacts/screenshots/ (or E2E_ARTIFACTS).
 e2e: $(VENV)/.dev-installed

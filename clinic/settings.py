@@ -244,6 +244,7 @@ VERY_ELDERLY_AGE = envint("VERY_ELDERLY_AGE", 85, low=60, high=120)
 ADULT_AGE = envint("ADULT_AGE", 18, low=1, high=25)
 PREGNANCY_OUTCOME = envchoice("PREGNANCY_OUTCOME", "not_suitable", ("not_suitable", "needs_review"))
 DEEP_SITE_OUTCOME = envchoice("DEEP_SITE_OUTCOME", "needs_review", ("needs_review", "not_suitable"))
+REVIEW_TARGET_HOURS = envint("REVIEW_TARGET_HOURS", 48, low=1, high=24 * 30)  # then "overdue" in the queue
 
 # ---------------------------------------------------------------- retention
 

@@ -32,6 +32,22 @@ class DecisionStatus(models.TextChoices):
     ALL = "all", _("All")
 
 
+class QueueSort(models.TextChoices):
+    WAITING = "waiting", _("Waiting longest first")
+    SENT = "sent", _("Sent most recently first")
+    OUTCOME = "outcome", _("Outcome, then waiting longest")
+
+
+# Each order is an index of Submission.Meta read forwards or backwards: (-created_at, -id) backwards
+# is oldest first, and (outcome, -created_at, -id) backwards is the most cautious outcome first
+# ("not_suitable" > "needs_review" > "likely_suitable"), oldest first within it.
+SORT_ORDERS = {
+    QueueSort.WAITING: ("created_at", "id"),
+    QueueSort.SENT: ("-created_at", "-id"),
+    QueueSort.OUTCOME: ("-outcome", "created_at", "id"),
+}
+
+
 @dataclass(frozen=True)
 class ReviewFilter:
     """What the therapist chose to see in the queue; the export uses the same filter."""
@@ -41,6 +57,24 @@ class ReviewFilter:
     submitted_from: date | None = None
     submitted_to: date | None = None
     search: str = ""
+    sort: str = ""  # a QueueSort, or "" for the status's default
+
+    @property
+    def effective_sort(self) -> QueueSort:
+        """The chosen order; by default who has waited longest for the undecided, the newest for the rest."""
+        if self.sort in QueueSort.values:
+            return QueueSort(self.sort)
+        return QueueSort.WAITING if self.status == DecisionStatus.UNDECIDED else QueueSort.SENT
+
+    def is_narrowed(self) -> bool:
+        """True when the filter hides some submissions the default queue shows (the sort aside)."""
+        return (self.outcome, self.status, self.submitted_from, self.submitted_to, self.search) != (
+            "",
+            DecisionStatus.UNDECIDED,
+            None,
+            None,
+            "",
+        )
 
     def without_outcome(self) -> ReviewFilter:
         return dataclasses.replace(self, outcome="")
@@ -49,7 +83,10 @@ class ReviewFilter:
         """The filter for the audit trail: whether a search was used, never the words searched."""
         dates = f"{self.submitted_from or ''}..{self.submitted_to or ''}"
         searched = "yes" if self.search.strip() else "no"
-        return f"outcome={self.outcome or 'any'} status={self.status} sent={dates} search={searched}"
+        return (
+            f"outcome={self.outcome or 'any'} status={self.status} sent={dates} search={searched} "
+            f"sort={self.effective_sort}"
+        )
 
 
 def start_of(day: date) -> datetime:
@@ -116,5 +153,4 @@ class QueuePaginator(Paginator):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         ids = list(self.object_list.values_list("pk", flat=True)[bottom : bottom + self.per_page])
-        rows = self.object_list.model.objects.for_queue_page(ids)
-        return self._get_page(list(rows), number, self)
+        return self._get_page(self.object_list.model.objects.for_queue_page(ids), number, self)

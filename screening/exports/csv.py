@@ -27,6 +27,7 @@ HEADER = (
     "decided_at",
     "decided_by",
     "decision_against_outcome",
+    "duplicate_of",
 )
 # A spreadsheet reads a cell starting with one of these as a formula (OWASP "CSV injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -36,7 +37,8 @@ def submission_rows(submissions: Iterable[Submission]) -> Iterator[tuple[str, ..
     """The header, then one row per submission with every cell safe to open in a spreadsheet.
 
     Answers are written as their stable answer codes; names and contact details are left out.
-    Each submission needs its latest decision and that decision's therapist selected with it.
+    Each submission needs its latest decision, that decision's therapist and the submission it
+    duplicates (if any) selected with it (SubmissionQuerySet.for_queue does).
     """
     yield HEADER
     for s in submissions:
@@ -52,6 +54,7 @@ def submission_rows(submissions: Iterable[Submission]) -> Iterator[tuple[str, ..
             _when(decision.created_at) if decision else "",
             decision.therapist.get_username() if decision else "",
             ("yes" if decision.is_override else "no") if decision else "",
+            decision.duplicate_of.reference if decision and decision.duplicate_of else "",
         )
         yield tuple(_safe_cell(v) for v in values)
 

@@ -14,6 +14,8 @@ class DecisionChoice(models.TextChoices):
     SUITABLE = "suitable", _("Suitable — book iontophoresis")
     NOT_SUITABLE = "not_suitable", _("Not suitable")
     CALL_PATIENT = "call_patient", _("Call the patient first")
+    # No treatment decision: the patient's other submission is the one to decide (duplicates.py).
+    DUPLICATE = "duplicate", _("Duplicate of another submission")
 
 
 # A decision goes against the automated outcome when it crosses it outright: booking a patient the
@@ -43,6 +45,11 @@ class Decision(AppendOnlyModel):
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="decisions")
     therapist = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     choice = models.CharField(max_length=20, choices=DecisionChoice.choices)
+    # The submission this one duplicates: set for a DUPLICATE decision, and only for it. Erasing that
+    # submission takes this decision with it (services/retention.py puts the earlier one back).
+    duplicate_of = models.ForeignKey(
+        Submission, null=True, blank=True, on_delete=models.CASCADE, related_name="+", editable=False
+    )
     note = models.TextField(max_length=2000, blank=True)
     # The automated outcome the therapist saw; a later `reassess --apply` does not rewrite history.
     automated_outcome = models.CharField(max_length=20, choices=Outcome.choices)
@@ -58,6 +65,15 @@ class Decision(AppendOnlyModel):
                 condition=~(Q(note="") & _OVERRIDE_Q),
                 name="decision_override_has_note",
                 violation_error_message=_("Please say why you decided against the automated outcome."),
+            ),
+            models.CheckConstraint(
+                condition=Q(choice=DecisionChoice.DUPLICATE, duplicate_of__isnull=False)
+                | (~Q(choice=DecisionChoice.DUPLICATE) & Q(duplicate_of__isnull=True)),
+                name="decision_duplicate_of_only_for_duplicate",
+                violation_error_message=_("Choose which submission this one duplicates."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(duplicate_of=models.F("submission")), name="decision_not_duplicate_of_itself"
             ),
         ]
 

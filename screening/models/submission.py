@@ -23,6 +23,10 @@ class Outcome(models.TextChoices):
     NOT_SUITABLE = reasons.Outcome.NOT_SUITABLE.value, _("Likely not suitable")
 
 
+# A queue row shows its latest decision, who made it and, for a duplicate, of which submission.
+QUEUE_RELATED = ("latest_decision__therapist", "latest_decision__duplicate_of")
+
+
 class SubmissionQuerySet(models.QuerySet):
     def newest_first(self) -> SubmissionQuerySet:
         return self.order_by("-created_at", "-id")
@@ -36,13 +40,18 @@ class SubmissionQuerySet(models.QuerySet):
             qs = qs.filter(pk__in=Submission.objects.filter(queue.search_q(f.search)).values("pk"))
         return qs
 
-    def for_queue(self, f: ReviewFilter) -> SubmissionQuerySet:
-        """The queue's rows, newest first, with the latest decision and its therapist joined in."""
-        return self.filtered(f).select_related("latest_decision__therapist").newest_first()
+    def sorted_by(self, sort: str) -> SubmissionQuerySet:
+        """In a queue.QueueSort order; each is an existing index read forwards or backwards."""
+        return self.order_by(*queue.SORT_ORDERS[sort])
 
-    def for_queue_page(self, ids: list[int]) -> SubmissionQuerySet:
-        """The rows for_queue() gives, for ids already chosen: the filter is not run a second time."""
-        return self.filter(pk__in=ids).select_related("latest_decision__therapist").newest_first()
+    def for_queue(self, f: ReviewFilter) -> SubmissionQuerySet:
+        """The queue's rows in the filter's order, with the latest decision and its therapist joined in."""
+        return self.filtered(f).select_related(*QUEUE_RELATED).sorted_by(f.effective_sort)
+
+    def for_queue_page(self, ids: list[int]) -> list[Submission]:
+        """The rows for_queue() gives, for ids already chosen, in their order: the filter is not run again."""
+        rows = {s.pk: s for s in self.filter(pk__in=ids).select_related(*QUEUE_RELATED)}
+        return [rows[pk] for pk in ids if pk in rows]
 
     def outcome_counts(self, f: ReviewFilter) -> dict[str, int]:
         """How many submissions of each outcome the filter selects, its outcome left out; exact,
@@ -78,6 +87,11 @@ class Submission(models.Model):
     phone = models.CharField(max_length=30, blank=True)
     email = models.EmailField(max_length=254, blank=True)
     language = models.CharField(max_length=10, default="en")
+    # What possible duplicates are matched on (duplicates.match_keys), kept by the services: the
+    # folded last name with the birth date, the phone's digits, the e-mail casefolded; "" if absent.
+    match_name_dob = models.CharField(max_length=120, blank=True, default="", editable=False)
+    match_phone = models.CharField(max_length=30, blank=True, default="", editable=False)
+    match_email = models.CharField(max_length=254, blank=True, default="", editable=False)
 
     answers = models.JSONField()
     outcome = models.CharField(max_length=20, choices=Outcome.choices)
@@ -133,6 +147,11 @@ class Submission(models.Model):
             # Not for a prefix lookup: on SQLite a name search ("contains") scans this narrow index
             # instead of the table. PostgreSQL gets a trigram index on it as well (migration 0006).
             models.Index(fields=["search_name"], name="submission_search_name"),
+            # Possible duplicates (duplicates.matches_for): one key's values within a time window.
+            *(
+                models.Index(fields=[key, "created_at"], condition=~Q(**{key: ""}), name=f"submission_{key}")
+                for key in ("match_name_dob", "match_phone", "match_email")
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=~Q(phone="") | ~Q(email=""), name="submission_phone_or_email"),

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
-from screening.models import AccessLog, Decision, Submission
+from screening import duplicates
+from screening.models import AccessLog, Decision, DecisionChoice, Submission
 from screening.services import audit, tallies
 
 if TYPE_CHECKING:
@@ -21,6 +24,12 @@ class DecisionConflict(Exception):
         self.latest = latest
 
 
+NOT_A_DUPLICATE = _(
+    "That submission is not a possible duplicate of this one (or no longer exists): nothing was saved. "
+    "Choose one from the list."
+)
+
+
 @transaction.atomic
 def decision_record(
     *,
@@ -29,16 +38,24 @@ def decision_record(
     choice: str,
     note: str,
     seen_decision_id: int | None,
+    duplicate_of_id: int | None = None,
 ) -> Decision:
     """The stored decision, now the submission's latest, and its audit row; earlier ones stay.
 
     Raises DecisionConflict, saving nothing, unless `seen_decision_id` is still the latest decision,
-    and ValidationError when a decision against the automated outcome comes without a note.
+    and ValidationError when a decision against the automated outcome comes without a note, or a
+    "duplicate of" names no possible duplicate of this submission (duplicates.matches_for).
     """
+    original = None
+    if choice == DecisionChoice.DUPLICATE:
+        matches = {m.pk: m for m in duplicates.matches_for([submission])[submission.pk]}
+        if (original := matches.get(duplicate_of_id or 0)) is None:
+            raise ValidationError(NOT_A_DUPLICATE, code="not_a_duplicate")
     decision = Decision(
         submission=submission,
         therapist=therapist,
         choice=choice,
+        duplicate_of_id=duplicate_of_id,
         note=note.strip(),
         automated_outcome=submission.outcome,
     )
@@ -62,6 +79,7 @@ def decision_record(
         user=therapist,
         action=AccessLog.Action.DECIDE,
         submission=submission,
-        detail=f"decision={decision.pk} choice={choice} outcome={submission.outcome} override={override}",
+        detail=f"decision={decision.pk} choice={choice} outcome={submission.outcome} override={override}"
+        + (f" duplicate_of={original.reference}" if original else ""),
     )
     return decision

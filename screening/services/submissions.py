@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from screening import queue
+from screening import duplicates, queue
 from screening.clinical import rules
 from screening.exports.fhir import questionnaire
 from screening.models import Submission, new_reference
@@ -53,6 +53,9 @@ def submission_build(
         first_name=contact.first_name,
         last_name=contact.last_name,
         search_name=queue.search_name(contact.first_name, contact.last_name),
+        **duplicates.match_keys(
+            last_name=contact.last_name, answers=answers, phone=contact.phone, email=contact.email
+        ),
         phone=contact.phone,
         email=contact.email,
         language=language,

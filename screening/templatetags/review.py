@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from django import template
@@ -11,6 +12,7 @@ from screening.models.therapist import therapist_display
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
+    from screening.clinical.reasons import Reason
     from screening.models import Submission
 
 register = template.Library()
@@ -27,3 +29,15 @@ def short_answer(submission: Submission, question_code: str) -> str:
     """The translated answer without its examples in brackets, short enough for a table cell."""
     labels = [gettext(label).split(" (")[0] for label in presenters.answer_labels(submission, question_code)]
     return ", ".join(labels)
+
+
+_CLAUSE_END = re.compile(r"\. |: |; | \(| — |\.$")
+
+
+@register.filter
+def reason_words(reason: Reason) -> str:
+    """A reason in a few words for a queue row: the first clause of its therapist text.
+
+    A stand-in until each reason has a headline of its own (clinical/reasons.py).
+    """
+    return _CLAUSE_END.split(reason.therapist_text, maxsplit=1)[0].strip()

@@ -41,7 +41,9 @@ def review_fhir_bundle(request: TherapistRequest, code: uuid.UUID) -> HttpRespon
     submission = get_submission_for_therapist(
         request, code, action=AccessLog.Action.EXPORT, detail="fhir.json"
     )
-    decisions = Decision.objects.filter(submission=submission).select_related("therapist__therapist_profile")
+    decisions = Decision.objects.filter(submission=submission).select_related(
+        "therapist__therapist_profile", "duplicate_of"
+    )
     # The course's sessions in a fixed number of queries, however many there are.
     prefetch_related_objects([submission], *procedure.prefetches())
     bundle = fhir.submission_bundle(

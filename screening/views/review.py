@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -13,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from screening import presenters, queue, services
+from screening import duplicates, presenters, queue, queue_rows, services
 from screening.accounts.decorators import TherapistRequest, therapist_required
 from screening.clinical import reasons
 from screening.exports import csv as csv_export
@@ -34,22 +36,30 @@ def review_queue(request: TherapistRequest) -> HttpResponse:
     if request.method == "POST" and "reset" in request.POST:
         request.session.pop(REVIEW_FILTER_SESSION_KEY, None)
         return redirect("screening:review-queue")
-    form = ReviewFilterForm(request.POST if request.method == "POST" else _session_filter_data(request))
-    if request.method == "POST" and form.is_valid():
-        request.session[REVIEW_FILTER_SESSION_KEY] = form.session_data()
-        return redirect("screening:review-queue")
+    if request.method == "POST":
+        # The filter and the sort are posted by two forms: each keeps what the other chose.
+        form = ReviewFilterForm({**(_session_filter_data(request) or {}), **request.POST.dict()})
+        if form.is_valid():
+            request.session[REVIEW_FILTER_SESSION_KEY] = form.session_data()
+            return redirect("screening:review-queue")
+    else:
+        form = ReviewFilterForm(_session_filter_data(request))
     review_filter = form.review_filter()
+    form.sort_choice(review_filter)
     # The outcome tallies ignore the outcome filter, and give the paginator its total for free.
     counts = Submission.objects.outcome_counts(review_filter)
     total = counts[review_filter.outcome] if review_filter.outcome else sum(counts.values())
     paginator = queue.QueuePaginator(
         Submission.objects.for_queue(review_filter), queue.QUEUE_PAGE_SIZE, count=total
     )
+    page = paginator.get_page(request.GET.get("page"))
     context = {
         "form": form,
-        "page": paginator.get_page(request.GET.get("page")),
+        "page": page,
+        "rows": queue_rows.queue_rows(page.object_list, now=timezone.now()),
         "tallies": [(value, label, counts[value]) for value, label in Outcome.choices],
         "review_filter": review_filter,
+        "target_hours": settings.REVIEW_TARGET_HOURS,
     }
     return render(request, "screening/review/queue.html", context)
 
@@ -58,7 +68,9 @@ def review_queue(request: TherapistRequest) -> HttpResponse:
 @require_safe
 def review_detail(request: TherapistRequest, code: uuid.UUID) -> HttpResponse:
     submission = _get_submission_for_therapist(request, code)
-    return _render_detail(request, submission, DecisionForm(submission=submission))
+    matches = duplicates.matches_for([submission])[submission.pk]
+    form = DecisionForm(submission=submission, candidates=matches)
+    return _render_detail(request, submission, form, matches=matches)
 
 
 @therapist_required
@@ -68,9 +80,10 @@ def review_decide(request: TherapistRequest, code: uuid.UUID) -> HttpResponse:
     if request.method != "POST":  # GET or HEAD: a reload or a copied address after a refused decision
         return redirect("screening:review-detail", code)
     submission = _get_submission_for_therapist(request, code, detail="decision form sent")
-    form = DecisionForm(request.POST, submission=submission)
+    matches = duplicates.matches_for([submission])[submission.pk]
+    form = DecisionForm(request.POST, submission=submission, candidates=matches)
     if not form.is_valid():
-        return _render_detail(request, submission, form)
+        return _render_detail(request, submission, form, matches=matches)
     try:
         services.decision_record(
             submission=submission,
@@ -78,11 +91,15 @@ def review_decide(request: TherapistRequest, code: uuid.UUID) -> HttpResponse:
             choice=form.cleaned_data["choice"],
             note=form.cleaned_data["note"],
             seen_decision_id=form.cleaned_data["seen_decision"],
+            duplicate_of_id=form.cleaned_data.get("duplicate_of"),
         )
+    except ValidationError as refused:  # a duplicate erased or re-sent since the form was checked
+        form.add_error(None, refused)
+        return _render_detail(request, submission, form, matches=matches)
     except services.DecisionConflict as conflict:
         submission.latest_decision = conflict.latest
         form.decided_meanwhile(conflict.latest)
-        return _render_detail(request, submission, form, conflict=conflict.latest)
+        return _render_detail(request, submission, form, matches=matches, conflict=conflict.latest)
     messages.success(request, _("Decision saved for %(reference)s.") % {"reference": submission.reference})
     return redirect("screening:review-queue")
 
@@ -121,7 +138,12 @@ def review_export(request: TherapistRequest) -> StreamingHttpResponse:
 
 
 def _render_detail(
-    request: TherapistRequest, submission: Submission, form: DecisionForm, *, conflict: Decision | None = None
+    request: TherapistRequest,
+    submission: Submission,
+    form: DecisionForm,
+    *,
+    matches: list[duplicates.Match],
+    conflict: Decision | None = None,
 ) -> HttpResponse:
     audit = list(AccessLog.objects.filter(submission=submission)[: AUDIT_ROWS_SHOWN + 1])
     context = {
@@ -130,8 +152,9 @@ def _render_detail(
         "reasons": submission.reasons,
         "ls_text": reasons.LIKELY_SUITABLE_THERAPIST_TEXT,
         "decisions": Decision.objects.filter(submission=submission).select_related(
-            "therapist__therapist_profile"
+            "therapist__therapist_profile", "duplicate_of"
         ),
+        "duplicates": duplicates.open_matches(submission, matches),
         "form": form,
         "audit": audit[:AUDIT_ROWS_SHOWN],
         "audit_more": len(audit) > AUDIT_ROWS_SHOWN,

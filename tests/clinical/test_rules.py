@@ -1412,7 +1412,9 @@ def test_every_reason_is_given_by_exactly_one_rule() -> None:
     assert sorted(codes) == sorted(reasons.REASONS)
 
 
-@pytest.mark.parametrize("rule", [r for r in rules.RULES if isinstance(r, rules.AnswerRule)], ids=str)
+@pytest.mark.parametrize(
+    "rule", [r for r in rules.RULES if isinstance(r, rules.AnswerRule)], ids=lambda rule: rule.code
+)
 def test_each_answer_rule_names_real_questions_answers_and_settings(rule: rules.AnswerRule) -> None:
     for question in rule.questions:
         assert rule.answers & QUESTIONS_BY_CODE[question].option_codes == rule.answers

@@ -50,6 +50,10 @@ def test_a_therapist_logs_in_filters_the_queue_opens_a_submission_and_records_a_
     expect(page.locator("table.queue tbody tr")).to_have_count(4)
     screenshot(page, "2-queue")
 
+    # The filter folds away behind its button until it is used.
+    expect(page.locator("#id_search")).to_be_hidden()
+    tab_to(page, "details.queue-filter > summary")
+    page.keyboard.press("Enter")
     type_into(page, "#id_search", "reyes")
     type_into(page, "#id_outcome", "Likely not")
     expect(page.locator("#id_outcome")).to_have_value("not_suitable")

@@ -106,5 +106,5 @@ def test_each_export_is_logged_with_its_filter_but_not_the_search_words(therapis
     read_csv(therapist_client.get(EXPORT))
     entry = AccessLog.objects.get(action=AccessLog.Action.EXPORT)
     assert (entry.username, entry.action, entry.submission) == ("thea", "export", None)
-    assert entry.detail == "rows=1 outcome=any status=all sent=.. search=yes"
+    assert entry.detail == "rows=1 outcome=any status=all sent=.. search=yes sort=sent"
     assert "Reyes" not in entry.detail

@@ -21,7 +21,7 @@ class SubmissionFactory(DjangoModelFactory[Submission]):
 
     first_name = factory.Faker("first_name")
     last_name = factory.Faker("last_name")
-    phone = "(555) 010-0000"
+    phone = factory.Sequence(lambda n: f"(555) 01{n // 10000 % 10}-{n % 10000:04d}")
     email = ""
     answers = factory.LazyFunction(make_answers)
     created_at = factory.LazyFunction(timezone.now)

@@ -42,7 +42,10 @@ def export_queryset(since: date | None = None) -> QuerySet[Submission]:
         Submission.objects.order_by("pk")
         .annotate(fhir_reassessed_at=Subquery(latest_reassessment, output_field=DateTimeField()))
         .prefetch_related(
-            Prefetch("decisions", queryset=Decision.objects.select_related("therapist__therapist_profile")),
+            Prefetch(
+                "decisions",
+                queryset=Decision.objects.select_related("therapist__therapist_profile", "duplicate_of"),
+            ),
             *procedure.prefetches(),
         )
     )

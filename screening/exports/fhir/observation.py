@@ -61,6 +61,8 @@ def _notes(decisions: Sequence[Decision]) -> list[Resource]:
     notes = []
     for d in sorted(decisions, key=lambda d: (d.created_at, d.pk)):
         text = f"Decision: {codes.decision_coding(d.choice)['display']}."
+        if d.duplicate_of_id:
+            text += f" Duplicate of submission {d.duplicate_of.reference}."
         if d.note:
             text += f" Note: {d.note}"
         name = therapist_display(d.therapist)

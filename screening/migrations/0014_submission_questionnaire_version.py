@@ -15,7 +15,7 @@ def fill_current_version(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("screening", "0012_therapist_profile"),
+        ("screening", "0013_therapist_profile"),
     ]
 
     operations = [

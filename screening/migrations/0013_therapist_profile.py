@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('screening', '0011_accesslog_actions_of_both_branches'),
+        ('screening', '0012_duplicates_and_decision_duplicate_of'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
