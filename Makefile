@@ -82,9 +82,9 @@ demo-therapist: $(VENV)/.run-installed .secret-key .field-key
 	@$(SERVE_ENV) $(BIN)/python manage.py create_demo_therapist
 
 therapist: $(VENV)/.run-installed .secret-key .field-key
-	@if [ -z "$(NAME)" ]; then echo "Name the login: make therapist NAME=tess" >&2; exit 2; fi
+	@if [ -z "$(NAME)" ]; then echo 'Name the login: make therapist NAME=tess [CREDENTIALS="PT, DPT"]' >&2; exit 2; fi
 	@$(SERVE_ENV) $(BIN)/python manage.py migrate --no-input --verbosity 0
-	@$(SERVE_ENV) $(BIN)/python manage.py create_therapist "$(NAME)"
+	@$(SERVE_ENV) $(BIN)/python manage.py create_therapist "$(NAME)" $(if $(CREDENTIALS),--credentials "$(CREDENTIALS)")
 
 # Seeds its own database, starts gunicorn as `make serve` does, prints a table (bench/run.py).
 bench: $(VENV)/.run-installed

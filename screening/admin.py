@@ -5,12 +5,14 @@ from typing import Any
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
 
 from screening import services
 from screening.accounts.decorators import REVIEW_PERMISSION
-from screening.models import AccessLog, Decision, Submission
+from screening.models import AccessLog, Decision, Submission, TherapistProfile
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -111,3 +113,18 @@ class AccessLogAdmin(ReadOnlyAdmin):
         "client_address",
     )
     readonly_fields = fields
+
+
+class TherapistProfileInline(admin.StackedInline):
+    model = TherapistProfile
+    can_delete = False
+    fields = ("credentials",)
+
+
+# Django's own user admin with the therapist's credentials on the same page.
+admin.site.unregister(get_user_model())
+
+
+@admin.register(get_user_model())
+class TherapistUserAdmin(UserAdmin):
+    inlines = (TherapistProfileInline,)

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from screening import presenters
 from screening.clinical import reasons
+from screening.models.therapist import therapist_display
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -69,15 +70,16 @@ def summary_context(
         "decisions": [
             {
                 "when": when(d.created_at),
-                "therapist": d.therapist.get_full_name() or d.therapist.get_username(),
+                "therapist": therapist_display(d.therapist),
                 "choice": d.get_choice_display(),
                 "is_override": d.is_override,
                 "note": d.note,
             }
             for d in oldest_first
         ],
-        "prepared_by": prepared_by.get_full_name() or prepared_by.get_username(),
-        "prepared_at": when(timezone.now()),
+        "prepared_by": therapist_display(prepared_by),
+        # One unit, so a line break never leaves the time zone alone on a line of its own.
+        "prepared_at": when(timezone.now()).replace(" ", "\u00a0"),
     }
 
 

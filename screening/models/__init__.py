@@ -20,6 +20,7 @@ from screening.models.course import (
 from screening.models.decision import OVERRIDES, Decision, DecisionChoice, is_override
 from screening.models.submission import Outcome, Submission, SubmissionQuerySet
 from screening.models.tally import SubmissionTally
+from screening.models.therapist import TherapistProfile, credentials_of, therapist_display
 from screening.models.twofactor import (
     SealedTOTPDevice,
     SecretUnreadable,
@@ -53,9 +54,12 @@ __all__ = [
     "Submission",
     "SubmissionQuerySet",
     "SubmissionTally",
+    "TherapistProfile",
     "as_reference",
+    "credentials_of",
     "is_override",
     "new_reference",
     "recovery_code_digest",
     "recovery_code_digests",
+    "therapist_display",
 ]

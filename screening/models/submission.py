@@ -119,6 +119,9 @@ class Submission(models.Model):
     outcome = models.CharField(max_length=20, choices=Outcome.choices)
     reason_codes = models.JSONField(default=list, blank=True)
     rules_version = models.CharField(max_length=20)
+    # The FHIR Questionnaire's version (a hash of the questions, options and translations the
+    # patient could have seen) when they sent it: the QuestionnaireResponse names this one.
+    questionnaire_version = models.CharField(max_length=20, editable=False)
     # The signed token of the form page that sent it: a double submit finds the first one.
     form_token = models.UUIDField(unique=True, null=True, blank=True, editable=False)
     # Denormalised by services.decision_record in the decision's transaction, so "undecided,

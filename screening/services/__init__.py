@@ -43,6 +43,7 @@ from screening.services.submissions import (
     submissions_bulk_create,
     submissions_store_many,
 )
+from screening.services.therapists import therapist_credentials_set
 
 __all__ = [
     "ADDRESS_ACTIONS",
@@ -81,4 +82,5 @@ __all__ = [
     "submissions_purge",
     "submissions_reassess",
     "submissions_store_many",
+    "therapist_credentials_set",
 ]

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from screening import duplicates, queue
 from screening.clinical import rules
+from screening.exports.fhir import questionnaire
 from screening.models import Decision, Submission, new_reference
 from screening.services import alerts, tallies
 
@@ -68,6 +69,7 @@ def submission_build(
         outcome=assessment.outcome.value,
         reason_codes=list(assessment.reason_codes),
         rules_version=assessment.rules_version,
+        questionnaire_version=questionnaire.version(),
         form_token=form_token,
     )
 

@@ -6,12 +6,21 @@ from django import template
 from django.utils.translation import gettext
 
 from screening import presenters
+from screening.models.therapist import therapist_display
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
     from screening.clinical.reasons import Reason
     from screening.models import Submission
 
 register = template.Library()
+
+
+@register.filter
+def therapist_name(user: AbstractBaseUser) -> str:
+    """The therapist's full name (or username) and credentials: "Tess Ortiz, PT, DPT"."""
+    return therapist_display(user)
 
 
 @register.filter

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.db.models import prefetch_related_objects
 from django.http import HttpResponse
 from django.views.decorators.http import require_safe
 
 from screening.accounts.decorators import TherapistRequest, therapist_required
 from screening.exports import fhir, pdf
+from screening.exports.fhir import procedure
 from screening.models import AccessLog, Decision
 from screening.views.access import get_submission_for_therapist
 
@@ -25,7 +27,7 @@ def review_summary_pdf(request: TherapistRequest, code: uuid.UUID) -> HttpRespon
     submission = get_submission_for_therapist(
         request, code, action=AccessLog.Action.EXPORT, detail=f"summary.pdf paper={paper}"
     )
-    decisions = Decision.objects.filter(submission=submission).select_related("therapist")
+    decisions = Decision.objects.filter(submission=submission).select_related("therapist__therapist_profile")
     document = pdf.summary_pdf(submission, decisions=list(decisions), prepared_by=request.user, paper=paper)
     response = HttpResponse(document, content_type="application/pdf")
     # The reference names the file: a patient's name must not end up in a downloads folder's listing.
@@ -39,7 +41,11 @@ def review_fhir_bundle(request: TherapistRequest, code: uuid.UUID) -> HttpRespon
     submission = get_submission_for_therapist(
         request, code, action=AccessLog.Action.EXPORT, detail="fhir.json"
     )
-    decisions = Decision.objects.filter(submission=submission).select_related("therapist", "duplicate_of")
+    decisions = Decision.objects.filter(submission=submission).select_related(
+        "therapist__therapist_profile", "duplicate_of"
+    )
+    # The course's sessions in a fixed number of queries, however many there are.
+    prefetch_related_objects([submission], *procedure.prefetches())
     bundle = fhir.submission_bundle(
         submission, decisions=list(decisions), reassessed_at=fhir.last_reassessed_at(submission)
     )

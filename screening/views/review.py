@@ -152,7 +152,7 @@ def _render_detail(
         "reasons": submission.reasons,
         "ls_text": reasons.LIKELY_SUITABLE_THERAPIST_TEXT,
         "decisions": Decision.objects.filter(submission=submission).select_related(
-            "therapist", "duplicate_of"
+            "therapist__therapist_profile", "duplicate_of"
         ),
         "duplicates": duplicates.open_matches(submission, matches),
         "form": form,

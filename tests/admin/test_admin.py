@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from screening import services
-from screening.models import AccessLog
+from screening.models import AccessLog, TherapistProfile
 from tests.support.factories import SubmissionFactory
 
 pytestmark = pytest.mark.django_db
@@ -90,3 +90,29 @@ def test_only_therapists_see_patients_in_the_admin_whatever_their_model_permissi
     reviewer = Client()
     reviewer.force_login(therapist)
     assert "(555) 010-7777" in reviewer.get(change).content.decode()
+
+
+def test_the_user_page_sets_a_therapists_credentials_and_refuses_markup(
+    admin_client: Client, therapist: User
+) -> None:
+    url = reverse("admin:auth_user_change", args=[therapist.pk])
+    page = admin_client.get(url)
+    assert 'name="therapist_profile-0-credentials"' in page.content.decode()
+    form = {
+        "username": therapist.username,
+        "date_joined_0": "2026-01-01",
+        "date_joined_1": "09:00:00",
+        "is_active": "on",
+        "groups": [g.pk for g in therapist.groups.all()],
+        "therapist_profile-TOTAL_FORMS": "1",
+        "therapist_profile-INITIAL_FORMS": "0",
+        "therapist_profile-MIN_NUM_FORMS": "0",
+        "therapist_profile-MAX_NUM_FORMS": "1",
+        "therapist_profile-0-user": str(therapist.pk),
+    }
+    refused = admin_client.post(url, {**form, "therapist_profile-0-credentials": "<b>PT</b>"})
+    assert refused.status_code == 200
+    assert not TherapistProfile.objects.exists()
+    saved = admin_client.post(url, {**form, "therapist_profile-0-credentials": "PT, DPT"})
+    assert saved.status_code == 302
+    assert TherapistProfile.objects.get(user=therapist).credentials == "PT, DPT"

@@ -9,6 +9,8 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 
+from screening.models import TherapistProfile, credentials_of
+
 pytestmark = pytest.mark.django_db
 
 
@@ -44,4 +46,24 @@ def test_create_therapist_prompts_twice_and_refuses_a_mismatch(monkeypatch: pyte
     monkeypatch.setattr("getpass.getpass", lambda prompt: next(typed))
     with pytest.raises(CommandError, match="differ"):
         create_therapist("tess")
+    assert not User.objects.filter(username="tess").exists()
+
+
+def test_create_therapist_stores_the_credentials_given() -> None:
+    create_therapist(
+        "tess", "--credentials", "PT, DPT", "--password-stdin", stdin="a-long-enough-passphrase\n"
+    )
+    assert credentials_of(User.objects.get(username="tess")) == "PT, DPT"
+
+
+def test_create_therapist_without_credentials_stores_none() -> None:
+    create_therapist("tess", "--password-stdin", stdin="a-long-enough-passphrase\n")
+    assert not TherapistProfile.objects.exists()
+
+
+def test_create_therapist_refuses_credentials_with_markup_and_creates_no_login() -> None:
+    with pytest.raises(CommandError, match="Credentials not accepted"):
+        create_therapist(
+            "tess", "--credentials", "<i>PT</i>", "--password-stdin", stdin="a-long-enough-passphrase\n"
+        )
     assert not User.objects.filter(username="tess").exists()

@@ -51,7 +51,7 @@ def test_the_export_writes_one_file_per_resource_type_and_a_manifest(
     manifest = json.loads((tmp_path / "manifest.json").read_text())
     counts = {o["type"]: o["count"] for o in manifest["output"]}
     assert counts == {
-        "CodeSystem": 6,
+        "CodeSystem": 12,
         "ValueSet": 20,
         "Questionnaire": 1,
         "QuestionnaireResponse": 2,

@@ -6,8 +6,9 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
 
+from screening import services
 from screening.clinical import rules
-from screening.models import AdverseEvent, Course, SessionNote, Submission
+from screening.models import AdverseEvent, Course, SessionNote, Submission, credentials_of, therapist_display
 from screening.services import rules_config
 
 pytestmark = pytest.mark.django_db
@@ -41,3 +42,12 @@ def test_seed_demo_courses_are_complete_stopped_after_a_blister_and_in_progress(
     assert AdverseEvent.objects.get().kind == "blister"
     assert SessionNote.objects.filter(signed_at__isnull=False).count() == 6 + 6 + 2 + 3
     assert Course.objects.get(status="open").check_ins.first().outcome == "clear_first"
+
+
+def test_the_demo_therapist_has_demo_credentials_and_keeps_credentials_changed_since() -> None:
+    call_command("create_demo_therapist")
+    demo = User.objects.get(username="demo")
+    assert therapist_display(demo) == "Demo Therapist, PT, DPT"
+    services.therapist_credentials_set(user=demo, credentials="PTA")
+    call_command("seed_demo", submissions=0)
+    assert credentials_of(User.objects.get(username="demo")) == "PTA"

@@ -40,6 +40,7 @@ def open_clinic(thea: User) -> Clinic:
     """Thea's colleague Tomás, a queue of patients in every outcome, and two decisions on Omar's."""
     tomas = User.objects.create_user("tomas", first_name="Tomás", last_name="Ibarra", password="unused-pw-1")
     tomas.groups.add(Group.objects.get(name="Therapists"))
+    services.therapist_credentials_set(user=tomas, credentials="PT, DPT, OCS")  # shown after his name
     now = timezone.now()
     others = (
         SubmissionFactory(first_name="Ana", last_name="Lopez", created_at=now - timedelta(hours=5)),

@@ -132,6 +132,7 @@ def test_a_decision_makes_the_observation_final_with_each_decision_as_a_note(
         "Decision: Suitable — book iontophoresis. Note: Pacemaker removed in 2024; cardiology letter on file.",
     ]
     assert {n["authorString"] for n in observation["note"]} == {"Thea Lindqvist"}
+    assert observation["performer"] == [{"display": "Thea Lindqvist"}]
     (decision,) = [
         c for c in observation["component"] if c["code"]["coding"][0]["code"] == "therapist-decision"
     ]
@@ -237,3 +238,42 @@ def test_a_de_identified_bundle_parses_and_names_no_one(rosa: Submission) -> Non
     assert "Reyes" not in text and rosa.reference not in text and str(rosa.code) not in text
     response, observation = (e["resource"] for e in bundle["entry"][-2:])
     assert observation["derivedFrom"] == [{"reference": f"urn:uuid:{response['id']}"}]
+
+
+def test_the_deciding_therapist_is_named_with_credentials_and_left_out_when_de_identified(
+    rosa: Submission, therapist: User
+) -> None:
+    therapist.first_name, therapist.last_name = "Thea", "Lindqvist"
+    therapist.save()
+    services.therapist_credentials_set(user=therapist, credentials="PT, DPT")
+    decide(rosa, therapist, "suitable", "Pacemaker removed in 2024.")
+    _response, observation = exported(rosa)
+    assert observation["performer"] == [{"display": "Thea Lindqvist, PT, DPT"}]
+    assert [n["authorString"] for n in observation["note"]] == ["Thea Lindqvist, PT, DPT"]
+    _response, anonymous = exported(rosa, deidentified=True)
+    assert "performer" not in anonymous
+    assert "Lindqvist" not in json.dumps(anonymous)
+
+
+def test_a_submission_stores_the_questionnaire_version_it_answered() -> None:
+    submission = SubmissionFactory()
+    stored = Submission.objects.get(pk=submission.pk)
+    assert stored.questionnaire_version == fhir.questionnaire.questionnaire()["version"]
+    assert len(stored.questionnaire_version) == 12
+
+
+def test_the_response_points_at_the_version_stored_with_the_submission_not_the_current_one(
+    rosa: Submission,
+) -> None:
+    # Sent before the questions changed: the version it answered is not today's.
+    Submission.objects.filter(pk=rosa.pk).update(questionnaire_version="0123456789ab")
+    assert fhir.questionnaire.version() != "0123456789ab"
+    response, _observation = exported(rosa)
+    assert response["questionnaire"] == f"{fhir.questionnaire.QUESTIONNAIRE_URL}|0123456789ab"
+    assert parsed(response).questionnaire.endswith("|0123456789ab")
+    # The Bundle still carries today's Questionnaire: the old one's content was never kept.
+    bundle = fhir.submission_bundle(bulk.export_queryset().get(pk=rosa.pk), decisions=[], reassessed_at=None)
+    (questionnaire,) = [
+        e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Questionnaire"
+    ]
+    assert questionnaire["version"] == fhir.questionnaire.version()

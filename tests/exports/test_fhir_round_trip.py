@@ -18,7 +18,7 @@ from screening import services
 from screening.clinical import questions, rules
 from screening.exports import fhir
 from screening.exports.fhir import bulk
-from screening.models import Submission
+from screening.models import SessionNote, Submission
 from tests.support.fhir import Terminology, answers_from_response, parsed
 
 TERMINOLOGY = Terminology.of(fhir.canonical_resources())
@@ -32,11 +32,17 @@ def screened_on(response: Any) -> date:
     return timezone.localdate(moment)
 
 
-def assert_round_trip(submission: Submission, decisions: list[Any], reassessed_at: datetime | None) -> None:
-    """Exports the submission, parses each line back and checks the rules agree with what is stored."""
-    response_json, observation_json = fhir.submission_resources(
+def assert_round_trip(
+    submission: Submission, decisions: list[Any], reassessed_at: datetime | None
+) -> list[dict[str, Any]]:
+    """Exports the submission, parses each line back and checks the rules agree with what is stored;
+    returns its course's Procedures, each parsed back and its codings checked."""
+    response_json, observation_json, *procedures = fhir.submission_resources(
         submission, decisions=decisions, reassessed_at=reassessed_at, style=STYLE
     )
+    for resource in procedures:
+        assert parsed(_line(resource)).get_resource_type() == "Procedure"
+        assert TERMINOLOGY.problems(resource) == []
     response = parsed(_line(response_json))
     observation = parsed(_line(observation_json))
     answers = answers_from_response(response)
@@ -57,6 +63,7 @@ def assert_round_trip(submission: Submission, decisions: list[Any], reassessed_a
             for answer in item["answer"]:
                 if "valueCoding" in answer:
                     assert TERMINOLOGY.answer_problems(item["linkId"], answer["valueCoding"]) == []
+    return procedures
 
 
 def _line(resource: dict[str, Any]) -> dict[str, Any]:
@@ -66,12 +73,20 @@ def _line(resource: dict[str, Any]) -> dict[str, Any]:
 
 @pytest.mark.django_db
 def test_every_seeded_submission_round_trips_to_its_stored_outcome_and_reasons() -> None:
-    call_command("seed_demo", "--submissions", "400", "--seed", "14", stdout=io.StringIO())
+    call_command("seed_demo", "--submissions", "400", "--seed", "14", "--courses", stdout=io.StringIO())
     rows = list(bulk.export_queryset())
     assert len(rows) == 400
     assert {s.outcome for s in rows} == {"likely_suitable", "needs_review", "not_suitable"}
+    procedures = []
     for submission in rows:
-        assert_round_trip(submission, list(submission.decisions.all()), submission.fhir_reassessed_at)
+        procedures += assert_round_trip(
+            submission, list(submission.decisions.all()), submission.fhir_reassessed_at
+        )
+    # The demo courses: completed, stopped after a blister, in progress (seed_demo --courses).
+    completed = [p for p in procedures if p["status"] == "completed"]
+    assert {p["status"] for p in procedures} <= {"completed", "not-done"}
+    assert len(completed) == SessionNote.objects.filter(signed_at__isnull=False).count() > 0
+    assert any("complication" in p for p in completed)
 
 
 def _answer(question: questions.Question) -> st.SearchStrategy[object]:

@@ -15,6 +15,7 @@ from django.contrib.auth.models import User
 from django.urls import reverse
 from pypdf import PdfReader
 
+from screening import services
 from screening.clinical import questions
 from screening.exports import pdf
 from screening.models import AccessLog, Decision, Submission
@@ -26,7 +27,9 @@ pytestmark = pytest.mark.django_db
 
 
 def summary(submission: Submission, prepared_by: User, paper: str = "letter") -> PdfReader:
-    decisions = list(Decision.objects.filter(submission=submission).select_related("therapist"))
+    decisions = list(
+        Decision.objects.filter(submission=submission).select_related("therapist__therapist_profile")
+    )
     return PdfReader(
         io.BytesIO(pdf.summary_pdf(submission, decisions=decisions, prepared_by=prepared_by, paper=paper))
     )
@@ -157,16 +160,21 @@ def test_a_busy_summary_fits_two_pages_of_either_paper(thea: User, paper: str, s
     assert (round(float(box.width)), round(float(box.height))) == size
 
 
-def test_even_a_very_busy_summary_fits_two_pages(thea: User) -> None:
-    # Eleven reasons, three decisions and a long note: two pages since the questions' wording got
-    # shorter (issue 10). The type is never shrunk to make it fit (test_no_text_is_smaller_...).
+@pytest.mark.parametrize("paper", ["letter", "a4"])
+def test_even_a_very_busy_summary_fits_two_pages(thea: User, paper: str) -> None:
+    # Eleven reasons, three decisions by a therapist with credentials, and a long note: two pages,
+    # because a note spans the width under its decision. The type is never shrunk to make it fit
+    # (test_no_text_is_smaller_...).
+    services.therapist_credentials_set(user=thea, credentials="PT, DPT")
+    thea = User.objects.select_related("therapist_profile").get(pk=thea.pk)
     very_busy = SubmissionFactory(answers=make_answers(**VERY_BUSY))
     assert len(very_busy.reason_codes) == 11
     for note in ("", "Left a message.", "Spoke with her and her GP; the rash has healed. " * 4):
         decide(very_busy, thea, "call_patient", note)
-    reader = summary(very_busy, thea)
+    reader = summary(very_busy, thea, paper)
     assert len(reader.pages) == 2
     assert "2 / 2" in reader.pages[1].extract_text()
+    assert "Thea Lindqvist, PT, DPT" in text_of(reader)
 
 
 def test_no_text_is_smaller_than_ten_points(decided_rosa: Submission, thea: User) -> None:
@@ -221,7 +229,7 @@ def test_the_downloaded_summary_is_the_pdf_and_each_download_is_logged(
     therapist_client: Any, therapist: User, rosa: Submission, django_assert_max_num_queries: Any
 ) -> None:
     url = reverse("screening:review-summary-pdf", args=[rosa.code])
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):  # 12, and the preparer's credentials
         response = therapist_client.get(url)
     therapist_client.get(url, {"paper": "a4"})
     therapist_client.get(url, {"paper": "<script>"})  # not a paper we know: the default one
@@ -248,3 +256,13 @@ def test_a_summary_renders_without_a_browser_and_its_time_is_printed(
     with capsys.disabled():
         print(f"\nsummary PDF: {elapsed * 1000:.0f} ms for one submission, {len(document)} bytes")
     assert re.match(rb"%PDF-\d\.\d", document)
+
+
+def test_every_decision_names_the_therapist_with_their_credentials(
+    decided_rosa: Submission, thea: User
+) -> None:
+    services.therapist_credentials_set(user=thea, credentials="PT, DPT")
+    thea = User.objects.select_related("therapist_profile").get(pk=thea.pk)
+    text = text_of(summary(decided_rosa, thea))
+    # Both decisions, and who prepared the summary.
+    assert text.count("Thea Lindqvist, PT, DPT") == 3

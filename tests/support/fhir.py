@@ -20,6 +20,11 @@ EXTERNAL_CODES: dict[str, dict[str, str | None]] = {
     "http://terminology.hl7.org/CodeSystem/observation-category": {"survey": "Survey"},
     "http://hl7.org/fhir/questionnaire-item-control": {"help": None},
     "urn:ietf:bcp:47": {"en": None, "es": None},
+    # A session's Procedure: CPT for the procedure, UCUM for its quantities (which carry a unit, no display).
+    "http://www.ama-assn.org/go/cpt": {
+        "97033": "Application of a modality to 1 or more areas; iontophoresis, each 15 minutes"
+    },
+    "http://unitsofmeasure.org": {"mA": None, "mA.min": None, "min": None, "mL": None},
 }
 
 

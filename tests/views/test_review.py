@@ -15,6 +15,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from screening import services
 from screening.models import AccessLog, Decision, Submission
 from tests.support.answers import make_answers
 from tests.support.factories import SubmissionFactory
@@ -402,3 +403,15 @@ def test_no_patient_data_reaches_a_url_or_a_log_line(
         assert not any(secret in u for u in urls)
     for entry in AccessLog.objects.all():
         assert "Reyes" not in entry.detail and "Rosa" not in entry.detail
+
+
+def test_the_decision_history_shows_the_therapist_with_their_credentials(
+    therapist_client: Client, therapist: User, rosa: Submission
+) -> None:
+    therapist.first_name, therapist.last_name = "Thea", "Lindqvist"
+    therapist.save()
+    services.therapist_credentials_set(user=therapist, credentials="PT, DPT")
+    post_decision(therapist_client, rosa, choice="call_patient", note="Ask about the device")
+    html = therapist_client.get(detail_url(rosa)).content.decode()
+    history = html.split('id="decisions-title"')[1].split('id="decide-title"')[0]
+    assert "Thea Lindqvist, PT, DPT" in history

@@ -13,11 +13,11 @@ from typing import IO
 from django.db.models import DateTimeField, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from screening.exports.fhir import bundle
+from screening.exports.fhir import bundle, procedure
 from screening.exports.fhir.codes import Resource
 from screening.exports.fhir.ids import ExportStyle, instant
 from screening.exports.fhir.validate import to_json
-from screening.models import AccessLog, Decision, Submission
+from screening.models import AccessLog, CheckIn, Decision, SessionNote, Submission
 
 MANIFEST = "manifest.json"
 
@@ -35,20 +35,33 @@ def last_reassessed_at(submission: Submission) -> datetime | None:
 
 def export_queryset(since: date | None = None) -> QuerySet[Submission]:
     """The submissions to export, oldest first, each with its decisions and when it was last
-    reassessed; with `since`, only those sent, decided or reassessed on or after that day."""
+    reassessed, and its courses' sessions; with `since`, only those sent, decided or reassessed on
+    or after that day, or with a session signed on or after it."""
     latest_reassessment = _reassessed().order_by("-at").values("at")[:1]
     rows = (
         Submission.objects.order_by("pk")
         .annotate(fhir_reassessed_at=Subquery(latest_reassessment, output_field=DateTimeField()))
         .prefetch_related(
-            Prefetch("decisions", queryset=Decision.objects.select_related("therapist", "duplicate_of"))
+            Prefetch(
+                "decisions",
+                queryset=Decision.objects.select_related("therapist__therapist_profile", "duplicate_of"),
+            ),
+            *procedure.prefetches(),
         )
     )
     if since is None:
         return rows
     start = timezone.make_aware(datetime.combine(since, time.min))
     decided = Decision.objects.filter(submission=OuterRef("pk"), created_at__gte=start)
-    return rows.filter(Q(created_at__gte=start) | Exists(decided) | Exists(_reassessed(start)))
+    treated = SessionNote.objects.filter(course__submission=OuterRef("pk"), signed_at__gte=start)
+    stopped = CheckIn.objects.filter(course__submission=OuterRef("pk"), created_at__gte=start)
+    return rows.filter(
+        Q(created_at__gte=start)
+        | Exists(decided)
+        | Exists(_reassessed(start))
+        | Exists(treated)
+        | Exists(stopped)
+    )
 
 
 def _resources(rows: QuerySet[Submission], style: ExportStyle, chunk_size: int) -> Iterator[Resource]:

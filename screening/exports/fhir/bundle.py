@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
-from screening.exports.fhir import codes, observation, questionnaire, response
+from screening.exports.fhir import codes, observation, procedure, questionnaire, response
 from screening.exports.fhir.codes import Resource
 from screening.exports.fhir.ids import ExportStyle, instant
 
@@ -23,15 +23,9 @@ def canonical_resources() -> list[Resource]:
 
 
 def course_resources(submission: Submission, *, style: ExportStyle) -> Iterator[Resource]:
-    """The treatment course's resources; none until the course exists.
-
-    The hook for issue 13: yield each session as a Procedure (CPT 97033, performedPeriod, bodySite,
-    drug, polarity, current and dose in note or extensions, complication for an adverse event).
-    The bulk export and the bundle both pass every resource yielded here on, into Procedure.ndjson
-    or the Bundle. Add what they need to bulk.export_queryset's prefetch, so that no row costs a
-    query of its own.
-    """
-    return iter(())
+    """The treatment course's sessions as Procedures (procedure.py). The submission must come
+    with procedure.prefetches(), as bulk.export_queryset's rows and the bundle view's do."""
+    return procedure.course_procedures(submission, style=style)
 
 
 def submission_resources(

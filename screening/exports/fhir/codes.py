@@ -15,7 +15,8 @@ from django.conf import settings
 from django.utils import translation
 
 from screening.clinical import questions, reasons
-from screening.models import DecisionChoice, Outcome
+from screening.clinical.session_reasons import SESSION_REASONS
+from screening.models import AdverseEvent, CheckInOutcome, DecisionChoice, Drug, Outcome, SessionNote
 
 Resource = dict[str, Any]
 
@@ -35,6 +36,13 @@ OUTCOME_SYSTEM = system_url("outcome")
 REASON_SYSTEM = system_url("reason")
 DECISION_SYSTEM = system_url("decision")
 OBSERVATION_SYSTEM = system_url("observation")
+# The treatment course's sessions as Procedures (procedure.py).
+DRUG_SYSTEM = system_url("drug")
+POLARITY_SYSTEM = system_url("polarity")
+SKIN_RESULT_SYSTEM = system_url("skin-result")
+ADVERSE_EVENT_SYSTEM = system_url("adverse-event")
+CHECK_IN_OUTCOME_SYSTEM = system_url("check-in-outcome")
+SESSION_REASON_SYSTEM = system_url("session-reason")
 
 # The codes of the Observation and its components (observation.py).
 OBSERVATION_CODES = {
@@ -203,6 +211,43 @@ def code_systems() -> list[Resource]:
             "Ionto Screen observation codes",
             [_concept(code, display, translate=False) for code, display in OBSERVATION_CODES.items()],
         ),
+        *_course_code_systems(),
+    ]
+
+
+def _choices_system(resource_id: str, name: str, title: str, choices: Any) -> Resource:
+    return _code_system(resource_id, name, title, [_concept(c.value, english(c.label)) for c in choices])
+
+
+def _course_code_systems() -> list[Resource]:
+    """The codes a session's Procedure uses: the drug, the active electrode's polarity, the skin
+    result, an adverse event's kind, the check-in's outcome and the session rules' reasons."""
+    return [
+        _choices_system("drug", "IontoScreenDrug", "Ionto Screen iontophoresis drugs", Drug),
+        _choices_system(
+            "polarity", "IontoScreenPolarity", "Ionto Screen active electrode polarity", SessionNote.Polarity
+        ),
+        _choices_system(
+            "skin-result",
+            "IontoScreenSkinResult",
+            "Ionto Screen skin results after a session",
+            SessionNote.SkinResult,
+        ),
+        _choices_system(
+            "adverse-event", "IontoScreenAdverseEvent", "Ionto Screen adverse event kinds", AdverseEvent.Kind
+        ),
+        _choices_system(
+            "check-in-outcome", "IontoScreenCheckInOutcome", "Ionto Screen check-in outcomes", CheckInOutcome
+        ),
+        _code_system(
+            "session-reason",
+            "IontoScreenSessionReason",
+            "Ionto Screen session reasons",
+            [
+                {"code": r.code, "display": r.therapist_text, "definition": r.therapist_text}
+                for r in SESSION_REASONS.values()
+            ],
+        ),
     ]
 
 
@@ -281,6 +326,18 @@ def reason_coding(reason: reasons.Reason) -> Resource:
 
 def decision_coding(choice: str) -> Resource:
     return coding(DECISION_SYSTEM, choice, english(DecisionChoice(choice).label))
+
+
+def choice_coding(system: str, choice: Any) -> Resource:
+    """A model choice's coding in the CodeSystem made from its choices (_course_code_systems)."""
+    return coding(system, choice.value, english(choice.label))
+
+
+def check_in_reason_coding(code: str) -> Resource:
+    """A check-in's reason: a session rule's in its own system, a screening rule's in ours."""
+    if code in SESSION_REASONS:
+        return coding(SESSION_REASON_SYSTEM, code, SESSION_REASONS[code].therapist_text)
+    return reason_coding(reasons.reason_for(code))
 
 
 def observation_code(code: str) -> Resource:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from screening.exports.fhir import codes, response
 from screening.exports.fhir.codes import Resource
 from screening.exports.fhir.ids import ExportStyle, instant
+from screening.models.therapist import therapist_display
 
 if TYPE_CHECKING:
     from screening.models import Decision, Submission
@@ -67,7 +68,7 @@ def _notes(decisions: Sequence[Decision]) -> list[Resource]:
             text += f" Duplicate of submission {d.duplicate_of.reference}."
         if d.note:
             text += f" Note: {d.note}"
-        name = d.therapist.get_full_name() or d.therapist.get_username()
+        name = therapist_display(d.therapist)
         notes.append({"authorString": name, "time": instant(d.created_at), "text": text})
     return notes
 
@@ -93,6 +94,10 @@ def outcome_observation(
     if not style.deidentified:
         resource["subject"] = {"reference": f"#{response.PATIENT_ID}"}
     resource["effectiveDateTime"] = style.when(submission.created_at)
+    if decisions and not style.deidentified:
+        # Who made the outcome final: the latest decision's therapist, with their credentials.
+        latest = max(decisions, key=lambda d: (d.created_at, d.pk))
+        resource["performer"] = [{"display": therapist_display(latest.therapist)}]
     if not style.deidentified:
         resource["issued"] = instant(submission.created_at)
     outcome = codes.outcome_coding(submission.outcome)

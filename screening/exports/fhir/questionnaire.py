@@ -96,8 +96,17 @@ def questionnaire() -> Resource:
     return copy.deepcopy(_questionnaire(tuple(codes.other_languages())))
 
 
-def canonical() -> str:
-    """What a QuestionnaireResponse names in `questionnaire`: url|version."""
-    # Built once per set of languages: every response names it, so it must be cheap.
-    q = _questionnaire(tuple(codes.other_languages()))
-    return f"{q['url']}|{q['version']}"
+def version() -> str:
+    """The current Questionnaire's version, as a submission stores it when it is sent.
+
+    Plain Python and Django's translations, no fhir.resources: the submit path calls it, and the
+    web workers import fhir.resources only on a first export. Built once per set of languages
+    (about 5 ms), then a dictionary lookup.
+    """
+    return str(_questionnaire(tuple(codes.other_languages()))["version"])
+
+
+def canonical(questionnaire_version: str | None = None) -> str:
+    """What a QuestionnaireResponse names in `questionnaire`: url|version, the current version
+    unless another is given (a submission's stored one)."""
+    return f"{QUESTIONNAIRE_URL}|{version() if questionnaire_version is None else questionnaire_version}"

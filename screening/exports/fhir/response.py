@@ -83,7 +83,7 @@ def _items(submission: Submission, style: ExportStyle) -> list[Resource]:
 def questionnaire_response(
     submission: Submission, *, reassessed_at: datetime | None, style: ExportStyle
 ) -> Resource:
-    """The answers as coded in our CodeSystem, pinned to the current Questionnaire's version;
+    """The answers as coded in our CodeSystem, pinned to the Questionnaire version they answered;
     "amended" once `reassess --apply` changed the submission's outcome or reasons."""
     resource: Resource = {
         "resourceType": "QuestionnaireResponse",
@@ -93,7 +93,8 @@ def questionnaire_response(
     if not style.deidentified:
         resource["contained"] = [patient(submission)]
         resource["identifier"] = {"system": REFERENCE_SYSTEM, "value": submission.reference}
-    resource["questionnaire"] = questionnaire.canonical()
+    # The version the patient answered, stored when they sent it; the Bundle carries the current one.
+    resource["questionnaire"] = questionnaire.canonical(submission.questionnaire_version)
     resource["status"] = "amended" if reassessed_at else "completed"
     if not style.deidentified:
         resource["subject"] = {"reference": f"#{PATIENT_ID}"}

@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from screening import services
+
 THERAPISTS_GROUP = "Therapists"
 
 
@@ -23,12 +25,19 @@ class Command(BaseCommand):
         parser.add_argument("username")
         parser.add_argument("--email", default="")
         parser.add_argument(
+            "--credentials",
+            default="",
+            help='Shown after the name in decisions, summaries and exports, e.g. "PT, DPT" (optional).',
+        )
+        parser.add_argument(
             "--password-stdin",
             action="store_true",
             help="Read the password from the first line of standard input instead of prompting.",
         )
 
-    def handle(self, *args: Any, username: str, email: str, password_stdin: bool, **options: Any) -> None:
+    def handle(
+        self, *args: Any, username: str, email: str, credentials: str, password_stdin: bool, **options: Any
+    ) -> None:
         user_model = get_user_model()
         if user_model.objects.filter(username=username).exists():
             raise CommandError(f"A user named {username!r} already exists.")
@@ -42,6 +51,12 @@ class Command(BaseCommand):
         with transaction.atomic():
             user.save()
             user.groups.add(Group.objects.get(name=THERAPISTS_GROUP))
+            if credentials.strip():
+                try:
+                    services.therapist_credentials_set(user=user, credentials=credentials)
+                except ValidationError as exc:
+                    # Raised inside the transaction: the login is not created without them.
+                    raise CommandError("Credentials not accepted: " + " ".join(exc.messages)) from None
         self.stdout.write(self.style.SUCCESS(f"Therapist {username!r} created."))
 
     def _read_password(self, stdin: Any, *, from_stdin: bool) -> str:

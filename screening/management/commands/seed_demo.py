@@ -8,9 +8,12 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandParser
 
+from screening import services
 from screening.management import demo_courses, seeding
+from screening.models import TherapistProfile
 
 DEMO_USERNAME = "demo"
+DEMO_CREDENTIALS = "PT, DPT"
 DEMO_PASSWORD = "demo-therapist-2026"  # noqa: S105 -- the printed demo login, for local use only  # nosec B105
 
 
@@ -23,6 +26,9 @@ def demo_therapist_ensure() -> tuple[Any, bool]:
         user.first_name, user.last_name = "Demo", "Therapist"
         user.save()
     user.groups.add(Group.objects.get(name="Therapists"))
+    # Demo credentials once; credentials changed (or cleared) in the admin are kept.
+    if not TherapistProfile.objects.filter(user=user).exists():
+        services.therapist_credentials_set(user=user, credentials=DEMO_CREDENTIALS)
     return user, created
 
 
