@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     from django.core.paginator import Page
 
 QUEUE_PAGE_SIZE = 25
+# A name search counts up to this many submissions of each outcome, and says "more than" beyond.
+SEARCH_COUNT_CAP = 1000
 
 
 class DecisionStatus(models.TextChoices):

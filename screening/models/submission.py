@@ -62,9 +62,14 @@ class SubmissionQuerySet(models.QuerySet):
     def counted(self, f: ReviewFilter) -> models.QuerySet:
         """(outcome, count) rows of what the filter selects, its outcome left out: counted afresh."""
         if f.search.strip():
-            return (
-                self.filtered(f.without_outcome()).order_by().values_list("outcome").annotate(n=Count("id"))
-            )
+            # A name search counts at most SEARCH_COUNT_CAP + 1 rows of each outcome: a common name
+            # among 1,000,000 submissions would otherwise read every one of its 50,000 matches for
+            # a count nobody pages through (the queue says "more than 1,000": add a word).
+            capped = [
+                (o, self.filtered(dataclasses.replace(f, outcome=o)).order_by()[: queue.SEARCH_COUNT_CAP + 1])
+                for o in Outcome.values
+            ]
+            return [(o, rows.count()) for o, rows in capped]
         # Dates only: one count per outcome, glued by UNION ALL, so that each reads its outcome's
         # slice of an (outcome, created_at) index without the table, instead of every row of the
         # dates (10 ms instead of 100 ms for the last 30 days of 1,000,000 rows on PostgreSQL).

@@ -58,6 +58,9 @@ def review_queue(request: TherapistRequest) -> HttpResponse:
         "page": page,
         "rows": queue_rows.queue_rows(page.object_list, now=timezone.now()),
         "tallies": [(value, label, counts[value]) for value, label in Outcome.choices],
+        # A name search stops counting an outcome past the cap (Submission.objects.counted).
+        "search_cap": queue.SEARCH_COUNT_CAP,
+        "search_capped": any(n > queue.SEARCH_COUNT_CAP for n in counts.values()),
         "review_filter": review_filter,
         "target_hours": settings.REVIEW_TARGET_HOURS,
     }

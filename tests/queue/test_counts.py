@@ -65,3 +65,23 @@ def test_the_last_30_days_are_counted_from_an_index_alone_on_postgresql(therapis
         cursor.execute("SET LOCAL enable_bitmapscan = off")
         plan = Submission.objects.counted(f).explain()
     assert plan.count("Index Only Scan using submission_undecided_outcome") == 3, plan
+
+
+def test_a_search_counts_each_outcome_up_to_the_cap_and_the_queue_says_more_than(
+    therapist_client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from screening import queue
+    from tests.support.factories import SubmissionFactory
+
+    monkeypatch.setattr(queue, "SEARCH_COUNT_CAP", 3)
+    for n in range(5):
+        SubmissionFactory(last_name="Quist", phone=f"555 010 {n:04}")
+    SubmissionFactory(last_name="Other")
+    counts = Submission.objects.outcome_counts(ReviewFilter(search="quist"))
+    assert counts["likely_suitable"] == 4  # the cap and one more: "more than 3"
+    assert counts["needs_review"] == counts["not_suitable"] == 0
+
+    therapist_client.post("/review/", {"outcome": "", "status": "all", "search": "quist"})
+    page = therapist_client.get("/review/").content.decode()
+    assert "more than 3" in page
+    assert "More than 3 submissions match this search" in page

@@ -130,7 +130,9 @@ def test_queue_row_shows_outcome_reasons_name_age_condition_area_and_time(
     assert "Tendonitis<" in row
     assert "Elbow" in row
     assert "Likely not suitable" in row
-    assert "Implanted electronic device reported<" in row and "Target may be" in row  # in words
+    # In words: each reason's headline (clinical/reasons.py), not its code.
+    assert "Pacemaker or other implanted electrical device<" in row
+    assert "Sore spot may be too deep for the medicine to reach<" in row
     assert "(555) 010-1234" in row and "English" in row
     assert rosa.created_at.strftime("%Y-%m-%d") in row
     assert "Undecided" in row
