@@ -213,7 +213,8 @@ def _seed_batches(plan: Plan, first: int, step: int) -> list[int]:
 def _batch(plan: Plan, number: int, config: rules.RulesConfig) -> tuple[list[Submission], list[Decision]]:
     """Batch `number` of the plan: its submissions, and their decisions oldest first."""
     rng = random.Random(f"{plan.seed}:{number}")  # noqa: S311 -- synthetic data, not security  # nosec B311
-    assert plan.now is not None  # noqa: S101 -- seed() sets it
+    if plan.now is None:  # seed() sets it
+        raise ValueError("the plan has no time to seed around")
     size = min(plan.batch_size, plan.rows - number * plan.batch_size)
     submissions: list[Submission] = []
     decisions: list[Decision] = []
