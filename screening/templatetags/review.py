@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django import template
@@ -15,6 +17,18 @@ if TYPE_CHECKING:
     from screening.models import Submission
 
 register = template.Library()
+
+
+@register.filter
+def tel_href(phone: str) -> str:
+    """A phone number as typed ("(555) 010-1234") as a valid tel: link: digits and "+" only."""
+    return "tel:" + re.sub(r"[^0-9+]", "", phone)
+
+
+@register.filter
+def machine_time(moment: datetime) -> str:
+    """A <time datetime> value HTML accepts: to the second (HTML allows at most three decimals)."""
+    return moment.replace(microsecond=0).isoformat()
 
 
 @register.filter

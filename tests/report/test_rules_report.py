@@ -71,10 +71,11 @@ def test_only_the_latest_decision_counts(therapist: User) -> None:
     assert (implant.decided, implant.overrides) == (1, 0)
 
 
-def test_every_choice_today_is_a_treatment_decision_and_one_set_says_so() -> None:
+def test_every_choice_but_duplicate_is_a_treatment_decision_and_one_set_says_so() -> None:
     # A choice that decides nothing about treatment (closing a duplicate) is left out of this set, and
     # so out of "decided" and the override rate: report.DECIDED is built from it alone.
-    assert set(DecisionChoice.values) == TREATMENT_CHOICES
+    assert set(DecisionChoice.values) - {DecisionChoice.DUPLICATE} == TREATMENT_CHOICES
+    assert DecisionChoice.DUPLICATE not in TREATMENT_CHOICES
     assert str(sorted(TREATMENT_CHOICES)) in str(report.DECIDED)
 
 

@@ -65,7 +65,7 @@ def test_the_submit_path_stores_the_questionnaire_version_without_importing_fhir
 def test_the_migration_gives_rows_sent_before_it_the_version_current_when_it_runs() -> None:
     from django.apps import apps
 
-    migration = importlib.import_module("screening.migrations.0014_submission_questionnaire_version")
+    migration = importlib.import_module("screening.migrations.0016_submission_questionnaire_version")
     before = services.submission_create(
         answers=make_answers(), contact=services.Contact("Ana", "Ortiz", phone="5")
     )
