@@ -102,8 +102,9 @@ test: lint
 # The pytest suite alone, on whatever DATABASE_URL and REDIS_URL say (.ci/run runs it twice).
 # Pages name hashed static files, so the suite needs collectstatic's manifest. It runs in
 # PYTEST_WORKERS processes (pytest-xdist; each has its own test database; 0 runs it in one), and
-# lists the slowest tests at the end so a slow one is seen.
-PYTEST_WORKERS ?= 2
+# lists the slowest tests at the end so a slow one is seen. With REDIS_URL it runs in one: the
+# tests empty the shared cache (Redis FLUSHDB) between tests, which two workers would do to each other.
+PYTEST_WORKERS ?= $(if $(REDIS_URL),0,2)
 pytest: $(VENV)/.dev-installed
 	@if [ -x $(CHROMIUM) ]; then echo "Browser tests: on, with $(CHROMIUM)."; \
 	else echo "*** Browser tests: SKIPPED, $(CHROMIUM) not found. Install it with: apt-get install -y chromium ***"; fi
