@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING
 from django.db import connection
 from django.db.models import BooleanField, Case, Count, IntegerField, Q, Value, When
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from screening.clinical import reasons
@@ -140,7 +139,7 @@ def rules_report(*, start: date, end: date, threshold: int, min_decisions: int) 
         decided=decided,
         overrides=overrides,
         rules=rules,
-        weeks=_weeks(submissions, start, end),
+        weeks=_weeks(start, end),
         threshold=threshold,
         min_decisions=min_decisions,
     )
@@ -169,24 +168,32 @@ def _per_rule(submissions: SubmissionQuerySet) -> dict[str, tuple[int, int, int]
         return {code: (n, int(d or 0), int(o or 0)) for code, n, d, o in cursor.fetchall()}
 
 
-def _weeks(submissions: SubmissionQuerySet, start: date, end: date) -> list[WeekFigures]:
-    """Every week of the range (Monday first), with its outcome mix; a week with none shows zeros."""
-    counts: dict[date, dict[str, int]] = {}
+def _weeks(start: date, end: date) -> list[WeekFigures]:
+    """Every week of the range (Monday first), with its outcome mix; a week with none shows zeros.
+
+    One count per week, glued by UNION ALL, each a range of the created_at index: truncating every
+    row's time to its week runs a Python function per row on SQLite (1.2 s of a year's 3 s at
+    100,000 submissions).
+    """
+    mondays = []
     monday = start - timedelta(days=start.weekday())
     while monday <= end:
-        counts[monday] = dict.fromkeys(Outcome.values, 0)
+        mondays.append(monday)
         monday += timedelta(days=7)
-    rows = (
-        submissions.order_by()
-        .annotate(week=TruncWeek("created_at"))
+    per_week = [
+        sent_between(max(monday, start), min(monday + timedelta(days=6), end))
+        .order_by()
+        .annotate(week=Value(number, output_field=IntegerField()))
         .values("week", "outcome")
         .annotate(n=Count("id"))
-    )
-    for row in rows:
-        week = row["week"]
-        week = timezone.localtime(week).date() if isinstance(week, datetime) else week
-        counts.setdefault(week, dict.fromkeys(Outcome.values, 0))[row["outcome"]] = row["n"]
-    return [WeekFigures(week, counts[week]) for week in sorted(counts)]
+        .values_list("week", "outcome", "n")
+        for number, monday in enumerate(mondays)
+    ]
+    counts = {monday: dict.fromkeys(Outcome.values, 0) for monday in mondays}
+    rows = per_week[0].union(*per_week[1:], all=True) if len(per_week) > 1 else per_week[0]
+    for number, outcome, n in rows:
+        counts[mondays[number]][outcome] = n
+    return [WeekFigures(monday, counts[monday]) for monday in mondays]
 
 
 def override_notes(*, start: date, end: date, code: str | None = None) -> SubmissionQuerySet:

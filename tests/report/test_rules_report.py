@@ -112,6 +112,15 @@ def test_every_week_of_the_range_is_a_row_with_its_outcome_mix() -> None:
     assert weeks[2].counts == {"likely_suitable": 0, "needs_review": 0, "not_suitable": 1}
 
 
+def test_the_weeks_add_up_to_the_range_whatever_day_it_starts_and_ends_on() -> None:
+    for day in (0, 1, 6, 7, 13, 20, 27, 33):
+        sent(MONDAY + timedelta(days=day))
+    for first, last in ((0, 33), (1, 27), (6, 7), (3, 3), (13, 40)):
+        found = figures(MONDAY + timedelta(days=first), MONDAY + timedelta(days=last))
+        assert sum(w.total for w in found.weeks) == found.screenings
+        assert all(w.start.weekday() == 0 for w in found.weeks)
+
+
 def test_a_retired_code_in_the_data_is_listed_after_the_current_rules() -> None:
     (old,) = sent(MONDAY)
     Submission.objects.filter(pk=old.pk).update(reason_codes=["NR-RETIRED"], outcome="needs_review")
