@@ -37,7 +37,8 @@ def full_form(**overrides: Any) -> dict[str, Any]:
 
 
 def form_values(page: Page) -> dict[str, Any]:
-    """Every answer the page in view holds now."""
+    """Every answer the page in view holds now, once its form is there."""
+    expect(page.locator("#intake-form")).to_be_attached()
     values = page.evaluate(_FORM_VALUES)
     return {name: sorted(v) if isinstance(v, list) else v for name, v in values.items()}
 
