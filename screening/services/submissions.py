@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import operator
 import uuid
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -167,17 +168,22 @@ def submissions_store_many(submissions: Sequence[Submission], decisions: Sequenc
     row holds is drawn again; the tallies count the rows in the same transaction. Safe to run from
     several processes at once: a reference that another one stored meanwhile retries the batch.
     """
+    # Read once: setting a decision's submission_id below drops Django's cached submission, and
+    # after a rolled-back try that submission's id names no row.
+    owners = [decision.submission for decision in decisions]
     for _attempt in range(3):
         try:
             with transaction.atomic():
-                return _store_many(submissions, decisions)
+                return _store_many(submissions, decisions, owners)
         except IntegrityError:
             pass  # a reference stored by a concurrent batch after the check: drawn again below
     with transaction.atomic():
-        return _store_many(submissions, decisions)
+        return _store_many(submissions, decisions, owners)
 
 
-def _store_many(submissions: Sequence[Submission], decisions: Sequence[Decision]) -> int:
+def _store_many(
+    submissions: Sequence[Submission], decisions: Sequence[Decision], owners: Sequence[Submission]
+) -> int:
     refs = [s.reference for s in submissions]
     taken = set(Submission.objects.filter(reference__in=refs).values_list("reference", flat=True))
     seen: set[str] = set()
@@ -188,9 +194,9 @@ def _store_many(submissions: Sequence[Submission], decisions: Sequence[Decision]
     for submission, pk in zip(submissions, _new_ids(Submission, len(submissions)), strict=True):
         submission.pk = pk
     latest: dict[int, Decision] = {}
-    for decision, pk in zip(decisions, _new_ids(Decision, len(decisions)), strict=True):
+    for decision, owner, pk in zip(decisions, owners, _new_ids(Decision, len(decisions)), strict=True):
         decision.pk = pk
-        decision.submission_id = decision.submission.pk
+        decision.submission = owner  # its id, which this try gave it
         latest[decision.submission_id] = decision
     for submission in submissions:
         if (decision := latest.get(submission.pk)) is not None:
@@ -245,13 +251,17 @@ def _copy(model: type[models.Model], rows: Sequence[models.Model]) -> None:
     fields = model._meta.concrete_fields
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     table = connection.ops.quote_name(model._meta.db_table)
-    json_fields = {f.attname for f in fields if isinstance(f, models.JSONField)}
-    getters = [(f.attname, f.attname in json_fields) for f in fields]
-    with connection.cursor() as cursor, cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+    values = operator.attrgetter(*(f.attname for f in fields))  # one call per row, a tuple in field order
+    json_at = [i for i, f in enumerate(fields) if isinstance(f, models.JSONField)]
+    # Django wraps a cursor's execute but not its copy: without this, a clash in a COPY would be
+    # psycopg's own error, and submissions_store_many's retry on IntegrityError would never see it.
+    with (
+        connection.wrap_database_errors,
+        connection.cursor() as cursor,
+        cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+    ):
         for row in rows:
-            copy.write_row(
-                [
-                    json.dumps(getattr(row, name)) if is_json else getattr(row, name)
-                    for name, is_json in getters
-                ]
-            )
+            record = list(values(row))
+            for i in json_at:
+                record[i] = json.dumps(record[i])
+            copy.write_row(record)

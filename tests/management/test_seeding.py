@@ -7,6 +7,7 @@ from collections import Counter
 
 import pytest
 from django.contrib.auth.models import User
+from django.db import IntegrityError, connection
 from django.db.models import Max
 from django.utils import timezone
 
@@ -91,3 +92,57 @@ def test_a_reference_already_stored_is_drawn_again() -> None:
     assert twin.reference != stored.reference
     assert Submission.objects.get(pk=twin.pk).reference == twin.reference
     assert stored_tallies() == counted_afresh()
+
+
+def schema() -> list[tuple[str, ...]]:
+    """Every index and constraint of the app's tables, as PostgreSQL's catalogue defines them."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tablename, indexname, indexdef FROM pg_indexes WHERE tablename LIKE 'screening%%'"
+            " UNION ALL SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid)"
+            " FROM pg_constraint WHERE conrelid::regclass::text LIKE 'screening%%' ORDER BY 1, 2, 3"
+        )
+        return cursor.fetchall()
+
+
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the load without indexes is PostgreSQL's"
+)
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_a_bulk_load_makes_every_index_and_foreign_key_again(decider: User) -> None:
+    before = schema()
+    assert any("gin_trgm_ops" in row[2] for row in before)
+    plan = seeding.Plan(rows=1300, seed=16, therapist=decider, batch_size=200)
+    assert seeding.seed(plan, processes=2, bulk_load_from=1000) == 1300
+    assert schema() == before
+    assert stored_tallies() == counted_afresh()
+    # Made again and checked: pg_get_constraintdef would say NOT VALID of a key added unchecked.
+    assert not any("NOT VALID" in row[2] for row in schema())
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_a_bulk_load_that_fails_still_makes_them_again() -> None:
+    before = schema()
+    unsaved = User(username="nobody")  # its decisions have no therapist: NOT NULL fails the COPY
+    plan = seeding.Plan(rows=300, seed=4, therapist=unsaved, batch_size=100)
+    # As Django's IntegrityError (a COPY's error is wrapped), after submissions_store_many's retries.
+    with pytest.raises(IntegrityError, match="therapist_id"):
+        seeding.seed(plan, processes=1, bulk_load_from=0)
+    assert schema() == before
+    assert not Submission.objects.exists()
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_a_table_with_rows_keeps_its_indexes_while_it_grows(decider: User) -> None:
+    SubmissionFactory()
+    before = schema()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM pg_indexes WHERE tablename = 'screening_submission'")
+        (count,) = cursor.fetchone()
+    seeding.seed(seeding.Plan(rows=200, therapist=decider, batch_size=100), processes=1, bulk_load_from=0)
+    assert schema() == before and count > 10
