@@ -180,7 +180,14 @@ QUEUE_VIEWS: dict[str, tuple[dict[str, str], str]] = {
     "name search 'reyes'": ({"status": "all", "search": "reyes"}, ""),
     "name search 'JOSÉ'": ({"status": "all", "search": "JOSÉ"}, ""),
     "reference search": ({"status": "all", "search": "{reference}"}, ""),
+    "sort: waiting longest": ({"sort": "waiting"}, ""),
+    "sort: sent most recently": ({"sort": "sent"}, ""),
+    "sort: outcome, then waiting": ({"sort": "outcome"}, ""),
+    "all, sort: outcome, last page": ({"status": "all", "sort": "outcome"}, "last"),
 }
+# Every queue page marks its rows' possible duplicates (duplicates.matches_for, one query), so each
+# view above times that query too; the screening page lists one submission's matches in full.
+DETAIL_VIEW = "screening page, with its duplicates"
 
 
 def queue_view_latency(
@@ -236,12 +243,23 @@ def a_reference(env: dict[str, str]) -> str:
     return manage(env, "shell", "-c", code).strip().splitlines()[-1]
 
 
-def queue_views(server: Gunicorn, reference: str, seconds: float) -> dict[str, Sample]:
+def a_screening(env: dict[str, str]) -> str:
+    """The code of the newest submission with an e-mail (which other submissions may share)."""
+    code = (
+        "from screening.models import Submission; "
+        "print(Submission.objects.exclude(match_email='').order_by('-created_at', '-id')"
+        ".values_list('code', flat=True).first())"
+    )
+    return manage(env, "shell", "-c", code).strip().splitlines()[-1]
+
+
+def queue_views(server: Gunicorn, reference: str, code: str, seconds: float) -> dict[str, Sample]:
     month_ago = date.fromordinal(date.today().toordinal() - 30).isoformat()
     samples = {}
     for name, (filters, page) in QUEUE_VIEWS.items():
         values = {k: v.format(month_ago=month_ago, reference=reference) for k, v in filters.items()}
         samples[name] = queue_view_latency(server, values, page, requests=20, seconds=seconds)
+    samples[DETAIL_VIEW] = report_view_latency(server, f"/review/{code}/", requests=20, seconds=seconds)
     return samples
 
 
@@ -315,7 +333,7 @@ def print_report(
     print(
         f"{'queue view':<36}{'rows':>10}{'p50 ms':>9}{'p95 ms':>9}{'reqs':>6}{'errors':>7}   ratio p50 / p95"
     )
-    for view in [*QUEUE_VIEWS, *REPORT_VIEWS]:
+    for view in [*QUEUE_VIEWS, DETAIL_VIEW, *REPORT_VIEWS]:
         a, b = queues[small][view], queues[large][view]
         ratios = [b.percentile(p) / a.percentile(p) for p in (50, 95)]
         # The report reads every row of its range, so its time grows with them: its target is 1 s.
@@ -452,6 +470,7 @@ def main() -> int:
         if queue_exists(server):
             queues = {rows: {} for rows in sizes}
             references = {rows: a_reference(envs[rows]) for rows in sizes}
+            codes = {rows: a_screening(envs[rows]) for rows in sizes}
             for n in range(1, args.rounds + 1):
                 for rows in sizes:
                     print(
@@ -460,7 +479,7 @@ def main() -> int:
                         flush=True,
                     )
                     for view, sample in queue_views(
-                        servers[rows], references[rows], args.seconds / 3
+                        servers[rows], references[rows], codes[rows], args.seconds / 3
                     ).items():
                         queues[rows].setdefault(view, Sample()).add(sample)
                     for view, sample in report_views(servers[rows], args.seconds / 3).items():

@@ -39,6 +39,8 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
 BATCH_SIZE = 5000
+# The share of submissions that are a patient's second, sent again within two weeks.
+RESENT = 0.02
 # From this many rows into empty tables, PostgreSQL's indexes and foreign keys are made after the load.
 BULK_LOAD_ROWS = 50_000
 
@@ -307,14 +309,15 @@ def _batch(plan: Plan, number: int, config: rules.RulesConfig) -> tuple[list[Sub
     zone = timezone.get_current_timezone()  # timezone.localdate() looks it up on every call
     for _ in range(size):
         created_at = plan.now - timedelta(seconds=rng.randint(0, span))
-        first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
-        contact = services.Contact(
-            first_name=first,
-            last_name=last,
-            phone=f"(555) 01{rng.randint(0, 9)}-{rng.randint(0, 9999):04d}",
-            email=f"{first.lower()}.{last.lower()}@example.com" if rng.random() < 0.5 else "",
-        )
         answers = synthetic_answers(rng, created_at.astimezone(zone).date())
+        if submissions and rng.random() < RESENT:
+            # The same patient again, a few hours or days later: the queue's possible duplicates.
+            earlier = submissions[-1]
+            created_at = min(earlier.created_at + timedelta(minutes=rng.randint(30, 14 * 24 * 60)), plan.now)
+            answers["date_of_birth"] = earlier.answers["date_of_birth"]
+            contact = services.Contact(earlier.first_name, earlier.last_name, earlier.phone, earlier.email)
+        else:
+            contact = _contact(rng)
         language = "es" if rng.random() < 0.3 else "en"
         submission = services.submission_build(
             answers=answers, contact=contact, language=language, created_at=created_at, config=config
@@ -323,6 +326,21 @@ def _batch(plan: Plan, number: int, config: rules.RulesConfig) -> tuple[list[Sub
         if plan.therapist is not None:
             decisions += _decisions_for(rng, submission, plan.therapist, plan.now)
     return submissions, decisions
+
+
+def _contact(rng: random.Random) -> services.Contact:
+    """A new patient: a common name, and a phone and e-mail of their own, as in a real clinic (names
+    repeat across a million patients; phones and e-mail addresses hardly ever do). Area code 555
+    is no real one, and example.com no real domain."""
+    first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+    return services.Contact(
+        first_name=first,
+        last_name=last,
+        phone=f"(555) {rng.randint(200, 999)}-{rng.randint(0, 9999):04d}",
+        email=f"{first.lower()}.{last.lower()}.{rng.randint(1, 999_999)}@example.com"
+        if rng.random() < 0.5
+        else "",
+    )
 
 
 def _decisions_for(

@@ -11,7 +11,7 @@ from django.db import IntegrityError, connection
 from django.db.models import Max
 from django.utils import timezone
 
-from screening import services
+from screening import duplicates, services
 from screening.clinical import rules
 from screening.management import seeding
 from screening.models import Decision, Submission, SubmissionTally, is_override
@@ -146,3 +146,12 @@ def test_a_table_with_rows_keeps_its_indexes_while_it_grows(decider: User) -> No
         (count,) = cursor.fetchone()
     seeding.seed(seeding.Plan(rows=200, therapist=decider, batch_size=100), processes=1, bulk_load_from=0)
     assert schema() == before and count > 10
+
+
+@pytest.mark.django_db
+def test_a_few_patients_send_again_and_the_rest_have_a_phone_of_their_own() -> None:
+    seeding.seed(seeding.Plan(rows=2000, seed=5, batch_size=500))
+    phones = list(Submission.objects.values_list("match_phone", flat=True))
+    assert 15 < len(phones) - len(set(phones)) < 70  # about 2 % sent again
+    newest = list(Submission.objects.order_by("-created_at")[:300])
+    assert any(duplicates.matches_for(newest).values())
