@@ -60,11 +60,13 @@ class Sample:
     latencies: list[float] = field(default_factory=list)
     errors: int = 0
     seconds: float = 0.0
+    shown: int | None = None  # a queue view's rows on its page: 25 at 1,000,000, fewer at 100
 
     def add(self, other: Sample) -> None:
         self.latencies += other.latencies
         self.errors += other.errors
         self.seconds += other.seconds
+        self.shown = other.shown if other.shown is not None else self.shown
 
     @property
     def per_second(self) -> float:
@@ -206,7 +208,10 @@ def queue_view_latency(
             raise RuntimeError(f"GET {path}: {status}")
 
     run_load(flow, 1, seconds, max_flows=5)  # warm-up, not counted
-    return run_load(flow, 1, seconds, max_flows=requests)
+    sample = run_load(flow, 1, seconds, max_flows=requests)
+    body = browser.get(path).text
+    sample.shown = body.partition("<tbody>")[2].partition("</tbody>")[0].count("<tr")
+    return sample
 
 
 # The rules report (issue 12): the default 90 days, the whole seeded year, and its CSV; plain GETs.
@@ -331,7 +336,8 @@ def print_report(
     small, large = sorted(queues)
     print()
     print(
-        f"{'queue view':<36}{'rows':>10}{'p50 ms':>9}{'p95 ms':>9}{'reqs':>6}{'errors':>7}   ratio p50 / p95"
+        f"{'queue view':<36}{'rows':>10}{'shown':>6}{'p50 ms':>9}{'p95 ms':>9}{'reqs':>6}{'errors':>7}"
+        "   ratio p50 / p95"
     )
     for view in [*QUEUE_VIEWS, DETAIL_VIEW, *REPORT_VIEWS]:
         a, b = queues[small][view], queues[large][view]
@@ -344,7 +350,8 @@ def print_report(
             target = "the 1.5 target"
             verdict = "meets" if max(ratios) <= 1.5 else "ABOVE"
         for size, s in ((small, a), (large, b)):
-            line = f"{view:<36}{size:>10,}{s.percentile(50) * 1000:>9.1f}{s.percentile(95) * 1000:>9.1f}"
+            shown = "" if s.shown is None else s.shown
+            line = f"{view:<36}{size:>10,}{shown:>6}{s.percentile(50) * 1000:>9.1f}{s.percentile(95) * 1000:>9.1f}"
             line += f"{len(s.latencies):>6}{s.errors:>7}"
             if size == large:
                 line += f"   {ratios[0]:5.2f} / {ratios[1]:5.2f}  ({verdict} {target})"

@@ -64,7 +64,7 @@ class SubmissionQuerySet(models.QuerySet):
         if f.search.strip():
             # A name search counts at most SEARCH_COUNT_CAP + 1 rows of each outcome: a common name
             # among 1,000,000 submissions would otherwise read every one of its 50,000 matches for
-            # a count nobody pages through (the queue says "more than 1,000": add a word).
+            # a count nobody pages through (the queue says "more than 100": add a word).
             capped = [
                 (o, self.filtered(dataclasses.replace(f, outcome=o)).order_by()[: queue.SEARCH_COUNT_CAP + 1])
                 for o in Outcome.values
