@@ -109,21 +109,18 @@ def sent_between(start: date, end: date) -> SubmissionQuerySet:
 
 
 def rules_report(*, start: date, end: date, threshold: int, min_decisions: int) -> RulesReport:
-    """The report's figures for submissions sent from `start` to `end` (both included): three queries."""
-    submissions = sent_between(start, end)
+    """The report's figures for submissions sent from `start` to `end` (both included): two queries."""
     outcomes = dict.fromkeys(Outcome.values, 0)
     decided = overrides = 0
-    for row in (
-        submissions.order_by()
-        .values("outcome")
-        .annotate(
-            n=Count("id"), decided=Count("id", filter=DECIDED), overrides=Count("id", filter=OVERRIDDEN)
-        )
-    ):
-        outcomes[row["outcome"]] = row["n"]
-        decided += row["decided"]
-        overrides += row["overrides"]
-    fired = _per_rule(submissions)
+    fired: dict[str, tuple[int, int, int]] = {}
+    for code, outcome, n, d, o in _tallied(sent_between(start, end)):
+        if code == _EVERY_ROW:
+            outcomes[outcome] = n
+            decided += d
+            overrides += o
+        else:
+            f = fired.get(code, (0, 0, 0))
+            fired[code] = (f[0] + n, f[1] + d, f[2] + o)
     codes = list(reasons.REASONS) + sorted(set(fired) - set(reasons.REASONS))
     rules = []
     for code in codes:
@@ -145,35 +142,45 @@ def rules_report(*, start: date, end: date, threshold: int, min_decisions: int) 
     )
 
 
-def _per_rule(submissions: SubmissionQuerySet) -> dict[str, tuple[int, int, int]]:
-    """code -> (fired, decided, overridden), in one GROUP BY over the unnested reason codes."""
+# Added to every row's reason codes, so that one GROUP BY counts the rows of each outcome as well as
+# each rule's: no rule code has a "*" (views/report.py's _RULE_CODE).
+_EVERY_ROW = "*"
+
+
+def _tallied(submissions: SubmissionQuerySet) -> list[tuple[str, str, int, int, int]]:
+    """(code, outcome, screenings, decided, overridden) for every rule that fired and for _EVERY_ROW,
+    in one pass over the range's rows and their latest decisions: its cost is the join, so it is
+    made once (two such queries took 1.5 s of 90 days at 1,000,000 rows on PostgreSQL)."""
     flagged = (
         submissions.order_by()
         .annotate(
             is_decided=Case(When(DECIDED, then=Value(1)), default=Value(0), output_field=IntegerField()),
             is_override=Case(When(OVERRIDDEN, then=Value(1)), default=Value(0), output_field=IntegerField()),
         )
-        .values("reason_codes", "is_decided", "is_override")
+        .values("outcome", "reason_codes", "is_decided", "is_override")
     )
     inner, params = flagged.query.sql_with_params()
     if connection.vendor == "postgresql":
-        unnest = "CROSS JOIN LATERAL jsonb_array_elements_text(s.reason_codes) AS r(value)"
+        codes = "jsonb_array_elements_text(s.reason_codes || jsonb_build_array(%s::text)) AS r(value)"
+        unnest = f"CROSS JOIN LATERAL {codes}"
     else:
-        unnest = "JOIN json_each(s.reason_codes) AS r"
-    # Only our own query's SQL and a fixed clause go into the text; every value is a parameter.
-    select = "SELECT r.value, COUNT(*), SUM(s.is_decided), SUM(s.is_override)"
-    sql = f"{select} FROM ({inner}) s {unnest} GROUP BY r.value"  # nosec B608 -- no value in it
+        unnest = "JOIN json_each(json_insert(s.reason_codes, '$[#]', %s)) AS r"
+    # Only our own query's SQL and fixed clauses go into the text; every value is a parameter.
+    select = "SELECT r.value, s.outcome, COUNT(*), SUM(s.is_decided), SUM(s.is_override)"
+    sql = f"{select} FROM ({inner}) s {unnest} GROUP BY r.value, s.outcome"  # nosec B608 -- no value in it
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return {code: (n, int(d or 0), int(o or 0)) for code, n, d, o in cursor.fetchall()}
+        cursor.execute(sql, (*params, _EVERY_ROW))
+        return [(code, outcome, n, int(d or 0), int(o or 0)) for code, outcome, n, d, o in cursor.fetchall()]
 
 
 def _weeks(start: date, end: date) -> list[WeekFigures]:
     """Every week of the range (Monday first), with its outcome mix; a week with none shows zeros.
 
-    One count per week, glued by UNION ALL, each a range of the created_at index: truncating every
-    row's time to its week runs a Python function per row on SQLite (1.2 s of a year's 3 s at
-    100,000 submissions).
+    One count per week and outcome, glued by UNION ALL, each a range of the (outcome, created_at)
+    index read without the table: truncating every row's time to its week runs a Python function
+    per row on SQLite (1.2 s of a year's 3 s at 100,000 submissions), and one count per week
+    grouped by outcome read every row's outcome from the table (480 ms of 90 days at 1,000,000
+    on PostgreSQL, against 40 ms now).
     """
     mondays = []
     monday = start - timedelta(days=start.weekday())
@@ -182,12 +189,14 @@ def _weeks(start: date, end: date) -> list[WeekFigures]:
         monday += timedelta(days=7)
     per_week = [
         sent_between(max(monday, start), min(monday + timedelta(days=6), end))
+        .filter(outcome=outcome)
         .order_by()
         .annotate(week=Value(number, output_field=IntegerField()))
         .values("week", "outcome")
         .annotate(n=Count("id"))
         .values_list("week", "outcome", "n")
         for number, monday in enumerate(mondays)
+        for outcome in Outcome.values
     ]
     counts = {monday: dict.fromkeys(Outcome.values, 0) for monday in mondays}
     rows = per_week[0].union(*per_week[1:], all=True) if len(per_week) > 1 else per_week[0]
