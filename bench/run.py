@@ -249,11 +249,13 @@ def a_reference(env: dict[str, str]) -> str:
 
 
 def a_screening(env: dict[str, str]) -> str:
-    """The code of the newest submission with an e-mail (which other submissions may share)."""
+    """The code of the newest of the last 500 submissions that has a possible duplicate (a patient
+    who sent again), else of the newest: its page lists its matches."""
     code = (
-        "from screening.models import Submission; "
-        "print(Submission.objects.exclude(match_email='').order_by('-created_at', '-id')"
-        ".values_list('code', flat=True).first())"
+        "from screening import duplicates; from screening.models import Submission\n"
+        "rows = list(Submission.objects.order_by('-created_at', '-id')[:500])\n"
+        "found = duplicates.matches_for(rows)\n"
+        "print(next((r.code for r in rows if found[r.pk]), rows[0].code))"
     )
     return manage(env, "shell", "-c", code).strip().splitlines()[-1]
 

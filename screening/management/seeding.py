@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from django.db import connection, connections, transaction
+from django.db import DatabaseError, connection, connections, transaction
 from django.utils import timezone
 
 from screening import services
@@ -252,26 +252,44 @@ def _indexes_after(*, enabled: bool) -> Iterator[None]:
         yield
     finally:
         connections.close_all()  # the pool's processes closed theirs; this one may have gone stale
-        # Two connections, each making every other index: a build keeps one core busy.
+        # Two connections, each making every other index: a build keeps one core busy. Each
+        # statement runs whatever became of the others, and the foreign keys come after in any case.
         with ThreadPoolExecutor(2) as pool:
-            list(pool.map(_indexes_make, [[d for _n, d in indexes[k::2]] for k in range(2)]))
-        with connection.cursor() as cursor, transaction.atomic():
-            cursor.execute("SET LOCAL statement_timeout = 0")
-            for table, name, definition in foreign_keys:
-                cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}")  # nosec B608
+            failed = [
+                e
+                for errors in pool.map(_ddl_run, [[d for _n, d in indexes[k::2]] for k in range(2)])
+                for e in errors
+            ]
+        failed += _ddl_run(
+            [
+                f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}"
+                for table, name, definition in foreign_keys
+            ]  # nosec B608 -- catalogue names
+        )
+        if failed:
+            raise RuntimeError(
+                f"{len(failed)} of the seeded tables' indexes and foreign keys were not made again: {failed}"
+            )
 
 
-def _indexes_make(definitions: list[str]) -> None:
-    """Runs CREATE INDEX statements in this thread's own connection, then closes it."""
+def _ddl_run(statements: list[str]) -> list[str]:
+    """Runs each statement in this thread's own connection, then closes it; returns those that failed,
+    with their errors. Neither the requests' statement timeout nor their lock timeout applies
+    (settings.py): a million rows take longer, and a foreign key waits for the users table's lock."""
+    failed = []
     try:
         with connection.cursor() as cursor:
-            # Not bound by the requests' statement timeout (settings.py); memory to sort a million keys.
             cursor.execute("SET statement_timeout = 0")
-            cursor.execute("SET maintenance_work_mem = '256MB'")
-            for definition in definitions:
-                cursor.execute(definition)
+            cursor.execute("SET lock_timeout = 0")
+            cursor.execute("SET maintenance_work_mem = '256MB'")  # to sort a million keys in memory
+            for statement in statements:
+                try:
+                    cursor.execute(statement)
+                except DatabaseError as error:
+                    failed.append(f"{statement} ({error})")
     finally:
         connection.close()
+    return failed
 
 
 def _seed_batches_in_process(plan: Plan, first: int, step: int) -> list[int]:

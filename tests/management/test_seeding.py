@@ -155,3 +155,19 @@ def test_a_few_patients_send_again_and_the_rest_have_a_phone_of_their_own() -> N
     assert 15 < len(phones) - len(set(phones)) < 70  # about 2 % sent again
     newest = list(Submission.objects.order_by("-created_at")[:300])
     assert any(duplicates.matches_for(newest).values())
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_a_statement_that_fails_while_remaking_them_does_not_stop_the_others() -> None:
+    failed = seeding._ddl_run(
+        [
+            "CREATE INDEX seeding_test_bad ON no_such_table (id)",
+            "CREATE INDEX seeding_test_phone ON screening_submission (phone)",
+        ]
+    )
+    assert len(failed) == 1 and "no_such_table" in failed[0]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM pg_indexes WHERE indexname = 'seeding_test_phone'")
+        assert cursor.fetchone() == (1,)
+        cursor.execute("DROP INDEX seeding_test_phone")

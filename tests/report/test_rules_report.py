@@ -157,3 +157,16 @@ def test_the_report_takes_two_queries_however_many_submissions(
         found = figures()
     assert found.screenings == 2 * rows
     assert rule(found, "NS-IMPLANT").decided == len(patients[:rows:3])
+
+
+def test_the_longest_range_the_form_allows_still_counts_every_week() -> None:
+    # One UNION ALL term per week and outcome: 3 years are 474 terms, under SQLite's 500.
+    from screening.forms.report import MAX_DAYS
+
+    start = SUNDAY - timedelta(days=MAX_DAYS)
+    sent(start)
+    sent(SUNDAY, 2, **PACEMAKER)
+    found = figures(start, SUNDAY)
+    assert len(found.weeks) > 150
+    assert sum(w.total for w in found.weeks) == found.screenings == 3
+    assert found.weeks[-1].counts["not_suitable"] == 2
