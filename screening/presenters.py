@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -53,6 +54,11 @@ def reason_view(reason: Reason | str) -> ReasonView:
         therapist_text=reason.therapist_text,
         sources=sources.sources_for(reason.sources),
     )
+
+
+def tel_href(phone: str) -> str:
+    """A phone number as typed ("(555) 010-1234") as a valid tel: link: digits and "+" only."""
+    return "tel:" + re.sub(r"[^0-9+]", "", phone)
 
 
 def answer_labels(submission: Submission, question_code: str) -> list[str]:

@@ -1,11 +1,9 @@
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django import template
-from django.utils.translation import gettext
 
 from screening import presenters
 from screening.models.therapist import therapist_display
@@ -14,7 +12,6 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
     from screening.clinical.reasons import Reason
-    from screening.models import Submission
 
 register = template.Library()
 
@@ -22,7 +19,7 @@ register = template.Library()
 @register.filter
 def tel_href(phone: str) -> str:
     """A phone number as typed ("(555) 010-1234") as a valid tel: link: digits and "+" only."""
-    return "tel:" + re.sub(r"[^0-9+]", "", phone)
+    return presenters.tel_href(phone)
 
 
 @register.filter
@@ -35,13 +32,6 @@ def machine_time(moment: datetime) -> str:
 def therapist_name(user: AbstractBaseUser) -> str:
     """The therapist's full name (or username) and credentials: "Tess Ortiz, PT, DPT"."""
     return therapist_display(user)
-
-
-@register.filter
-def short_answer(submission: Submission, question_code: str) -> str:
-    """The translated answer without its examples in brackets, short enough for a table cell."""
-    labels = [gettext(label).split(" (")[0] for label in presenters.answer_labels(submission, question_code)]
-    return ", ".join(labels)
 
 
 @register.filter
