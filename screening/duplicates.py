@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from screening.queue import fold
@@ -91,8 +92,10 @@ _FIELDS = (
 def matches_for(rows: Sequence[Submission]) -> dict[int, list[Match]]:
     """For each row's pk, every other submission within WINDOW sharing a key with it, nearest first.
 
-    One query for any number of rows: a UNION of one indexed lookup per key (the partial indexes
-    of Submission.Meta), then the pairs are made here.
+    One query for any number of rows: one indexed lookup per key (the partial indexes of
+    Submission.Meta), ORed, which PostgreSQL reads as a BitmapOr of the three, then the pairs are
+    made here. (A UNION of three queries read the same indexes, and cost 4 ms instead of 2.3 ms
+    for a page of 25: three querysets to compile, and a sort to drop the rows found twice.)
     """
     found: dict[int, list[Match]] = {r.pk: [] for r in rows}
     if not rows:
@@ -101,17 +104,15 @@ def matches_for(rows: Sequence[Submission]) -> dict[int, list[Match]]:
 
     low = min(r.created_at for r in rows) - WINDOW
     high = max(r.created_at for r in rows) + WINDOW
-    parts = []
+    shares_a_key = Q()
     for key in KEYS:
         if values := sorted({getattr(r, key) for r in rows} - {""}):
-            part = Submission.objects.filter(
-                **{f"{key}__in": values}, created_at__gte=low, created_at__lte=high
-            )
             # The same condition as the partial index, written the same way, so the planner takes it.
-            parts.append(part.exclude(**{key: ""}).order_by().values_list(*_FIELDS))
-    if not parts:
+            shares_a_key |= Q(**{f"{key}__in": values}) & ~Q(**{key: ""})
+    if not shares_a_key:
         return found
-    candidates = list(parts[0].union(*parts[1:])) if len(parts) > 1 else list(parts[0])
+    candidates = Submission.objects.filter(shares_a_key, created_at__gte=low, created_at__lte=high)
+    candidates = candidates.order_by().values_list(*_FIELDS)
     by_value: dict[tuple[str, str], list[tuple]] = defaultdict(list)
     for c in candidates:
         for i, key in enumerate(KEYS, start=4):

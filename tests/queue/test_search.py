@@ -112,3 +112,24 @@ def test_a_name_search_on_postgresql_reads_the_trigram_index_without_a_self_join
         plan = rows.values_list("outcome").explain()
     assert "submission_search_name_trgm" in plan
     assert "Join" not in plan  # the SQLite-only subquery joined a scan of the whole table
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the plan is PostgreSQL's")
+@pytest.mark.parametrize(
+    ("status", "index"),
+    [(DecisionStatus.UNDECIDED, "submission_undecided_newest"), (DecisionStatus.ALL, "submission_newest")],
+)
+@pytest.mark.parametrize("search", ["reyes", "Ana Reyes"])  # "anareyes" could be a reference: none is stored
+def test_a_search_pages_ids_come_from_an_index_alone_on_postgresql(
+    patients: dict[tuple[str, str], Submission], status: str, index: str, search: str
+) -> None:
+    # The page's ids, as QueuePaginator asks for them: the folded name is read in the index, not the rows.
+    ids = Submission.objects.for_queue(ReviewFilter(status=status, search=search)).values_list(
+        "pk", flat=True
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        plan = ids[:25].explain()
+    assert f"Index Only Scan using {index}" in plan or f"Index Only Scan Backward using {index}" in plan, plan
+    assert "reference" not in plan, plan

@@ -205,6 +205,14 @@ def test_queue_search_finds_a_name_that_could_be_a_reference(therapist_client: C
     assert queue_rows(therapist_client.get(QUEUE)) == [schwartz]
 
 
+def test_a_name_that_is_also_a_stored_reference_finds_both(therapist_client: Client) -> None:
+    schwartz = SubmissionFactory(first_name="Ana", last_name="Schwartz")
+    other = SubmissionFactory(first_name="Ben", last_name="Evans")
+    Submission.objects.filter(pk=other.pk).update(reference="SCHW-ARTZ")
+    set_filter(therapist_client, search="Schwartz", status="all")
+    assert set(queue_rows(therapist_client.get(QUEUE))) == {schwartz, other}
+
+
 def test_queue_search_needs_every_word_to_match(therapist_client: Client, rosa: Submission) -> None:
     set_filter(therapist_client, search="Rosa Smith")
     assert queue_rows(therapist_client.get(QUEUE)) == []
