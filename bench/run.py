@@ -177,10 +177,13 @@ QUEUE_VIEWS: dict[str, tuple[dict[str, str], str]] = {
     "outcome = not suitable": ({"outcome": "not_suitable"}, ""),
     "status = all": ({"status": "all"}, ""),
     "sent in the last 30 days": ({"submitted_from": "{month_ago}"}, ""),
+    "all, sent in the last year": ({"status": "all", "submitted_from": "{year_ago}"}, ""),
     "page 2,000": ({"status": "all"}, "2000"),
     "last page": ({"status": "all"}, "last"),
     "name search 'reyes'": ({"status": "all", "search": "reyes"}, ""),
     "name search 'JOSÉ'": ({"status": "all", "search": "JOSÉ"}, ""),
+    # First and last name, as a therapist types them; eight letters that could be a reference.
+    "name search 'Ana Reyes'": ({"status": "all", "search": "Ana Reyes"}, ""),
     "reference search": ({"status": "all", "search": "{reference}"}, ""),
     "sort: waiting longest": ({"sort": "waiting"}, ""),
     "sort: sent most recently": ({"sort": "sent"}, ""),
@@ -262,9 +265,13 @@ def a_screening(env: dict[str, str]) -> str:
 
 def queue_views(server: Gunicorn, reference: str, code: str, seconds: float) -> dict[str, Sample]:
     month_ago = date.fromordinal(date.today().toordinal() - 30).isoformat()
+    year_ago = date.fromordinal(date.today().toordinal() - 365).isoformat()
     samples = {}
     for name, (filters, page) in QUEUE_VIEWS.items():
-        values = {k: v.format(month_ago=month_ago, reference=reference) for k, v in filters.items()}
+        values = {
+            k: v.format(month_ago=month_ago, year_ago=year_ago, reference=reference)
+            for k, v in filters.items()
+        }
         samples[name] = queue_view_latency(server, values, page, requests=20, seconds=seconds)
     samples[DETAIL_VIEW] = report_view_latency(server, f"/review/{code}/", requests=20, seconds=seconds)
     return samples

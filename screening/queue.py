@@ -115,9 +115,10 @@ def search_q(text: str, *, as_reference_q: Callable[[str], Q] | None = None) -> 
     """A reference typed in full finds that submission; otherwise every word must match part of a name.
 
     Words are folded as the stored search_name is, so on both databases the match ignores case and
-    accents; on PostgreSQL its trigram index serves the LIKE (migration 0006). A name that could
-    also be a reference typed without its hyphen ("Schwartz") finds that reference too, through
-    `as_reference_q` if given (the queryset's own: a subquery PostgreSQL can check against an index).
+    accents. The queue's indexes end with search_name, so a common name is checked there; on
+    PostgreSQL a rare one is found through its trigram index (migration 0009). A name that could
+    also be a reference typed without its hyphen ("Schwartz") finds that reference too: the
+    condition `as_reference_q` gives for it, or else reference = it.
     """
     reference = as_reference(text)
     if reference and ("-" in text or any(c.isdigit() for c in text)):

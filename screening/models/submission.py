@@ -5,7 +5,7 @@ import uuid
 from datetime import date
 from typing import TYPE_CHECKING
 
-from django.db import connection, models
+from django.db import models
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -47,14 +47,11 @@ class SubmissionQuerySet(models.QuerySet):
         """The submissions a review filter selects, in no particular order."""
         qs = self.filter(queue.filter_q(f))
         if f.search.strip():
-            if connection.vendor == "sqlite":
-                # As a subquery, SQLite scans the small names index once instead of reading every
-                # row through the queue's index: about 30 ms instead of 200 ms at 100,000 rows.
-                qs = qs.filter(pk__in=Submission.objects.filter(queue.search_q(f.search)).values("pk"))
-            else:
-                # PostgreSQL reads the trigram index for the condition itself; the subquery made it
-                # join a scan of the whole table to the matches (3 s at 1,000,000 rows).
-                qs = qs.filter(queue.search_q(f.search, as_reference_q=_stored_reference_q))
+            # The condition itself, on both databases: the queue's indexes hold the folded name, so
+            # SQLite and PostgreSQL check it there, newest first, and stop at a page (SQLite: 2 ms
+            # instead of 49 ms for "reyes" among 100,000; it used to scan a names-only index in a
+            # subquery, which on PostgreSQL became a join to a scan of the whole table).
+            qs = qs.filter(queue.search_q(f.search, as_reference_q=_stored_reference_q))
         return qs
 
     def sorted_by(self, sort: str) -> SubmissionQuerySet:
@@ -189,9 +186,7 @@ class Submission(models.Model):
             models.Index(
                 fields=["outcome", "-created_at", "-id", "search_name"], name="submission_outcome_newest"
             ),
-            # Not for a prefix lookup: on SQLite a name search ("contains") scans this narrow index
-            # instead of the table. PostgreSQL gets a trigram index on it as well (migration 0006).
-            models.Index(fields=["search_name"], name="submission_search_name"),
+            # A rare name's search: PostgreSQL's trigram index on search_name (migration 0009).
             # Possible duplicates (duplicates.matches_for): one key's values within a time window.
             *(
                 models.Index(fields=[key, "created_at"], condition=~Q(**{key: ""}), name=f"submission_{key}")
