@@ -10,6 +10,8 @@ from screening.clinical import questions, reasons, rules, session_reasons, sourc
 from screening.clinical.reasons import Reason
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from screening.models import Submission
 
 
@@ -54,6 +56,11 @@ def reason_view(reason: Reason | str) -> ReasonView:
         therapist_text=reason.therapist_text,
         sources=sources.sources_for(reason.sources),
     )
+
+
+def machine_time(moment: datetime) -> str:
+    """A <time datetime> value HTML accepts: to the second (HTML allows at most three decimals)."""
+    return moment.replace(microsecond=0).isoformat()
 
 
 def tel_href(phone: str) -> str:

@@ -111,14 +111,14 @@ def search_name(first_name: str, last_name: str) -> str:
     return " ".join(fold(f"{first_name} {last_name}").split())
 
 
-def search_q(text: str, *, as_reference_q: Callable[[str], Q] | None = None) -> Q:
+def search_q(text: str, *, reference_q: Callable[[str], Q] | None = None) -> Q:
     """A reference typed in full finds that submission; otherwise every word must match part of a name.
 
     Words are folded as the stored search_name is, so on both databases the match ignores case and
     accents. The queue's indexes end with search_name, so a common name is checked there; on
     PostgreSQL a rare one is found through its trigram index (migration 0009). A name that could
     also be a reference typed without its hyphen ("Schwartz") finds that reference too: the
-    condition `as_reference_q` gives for it, or else reference = it.
+    condition `reference_q` gives for it, or else reference = it.
     """
     reference = as_reference(text)
     if reference and ("-" in text or any(c.isdigit() for c in text)):
@@ -128,7 +128,7 @@ def search_q(text: str, *, as_reference_q: Callable[[str], Q] | None = None) -> 
         q &= Q(search_name__contains=word)
     if not reference:
         return q
-    return q | (as_reference_q(reference) if as_reference_q else Q(reference=reference))
+    return q | (reference_q(reference) if reference_q else Q(reference=reference))
 
 
 def filter_q(f: ReviewFilter) -> Q:

@@ -20,7 +20,6 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 
 from screening import duplicates, presenters
-from screening.clinical import reasons
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -124,8 +123,8 @@ def queue_rows(submissions: Sequence[Submission], *, now: datetime) -> list[Queu
                 detail_url=detail_url(s.code),
                 name=f"{s.last_name}, {s.first_name}",
                 outcome_label=outcome_labels[s.outcome],
-                reasons=[(r.code, translate(r.headline)) for r in map(reasons.reason_for, s.reason_codes)],
-                sent_at=s.created_at.replace(microsecond=0).isoformat(),
+                reasons=[(r.code, translate(r.headline)) for r in s.reasons],
+                sent_at=presenters.machine_time(s.created_at),
                 sent_on=s.created_at.astimezone(here).date().isoformat(),
                 phone_href=presenters.tel_href(s.phone) if s.phone else "",
                 language=languages[s.language],

@@ -2,7 +2,8 @@
 # reads the page's ids and its capped count of each outcome from an index alone, without the rows,
 # on SQLite and PostgreSQL alike (docs/performance.md, "Third pass"); the names-only index, which
 # SQLite's search scanned before, has nothing left to do. Each index is made again: on 1,000,000
-# rows on PostgreSQL that took 5 s, with writes to the table waiting meanwhile.
+# rows on PostgreSQL that took 5 s, and DROP INDEX locks the table, so every query on it (the queue,
+# the intake's submit) waits meanwhile. On a large live database, run it when the clinic is closed.
 
 from django.db import migrations, models
 

@@ -25,7 +25,7 @@ def tel_href(phone: str) -> str:
 @register.filter
 def machine_time(moment: datetime) -> str:
     """A <time datetime> value HTML accepts: to the second (HTML allows at most three decimals)."""
-    return moment.replace(microsecond=0).isoformat()
+    return presenters.machine_time(moment)
 
 
 @register.filter

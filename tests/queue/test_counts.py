@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import timedelta
-from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
@@ -99,7 +98,7 @@ def test_a_search_counts_each_outcome_up_to_the_cap_and_the_queue_says_more_than
     ],
 )
 def test_a_name_searchs_capped_counts_read_an_outcome_index_alone_on_postgresql(
-    therapist: User, status: str, index: str, django_assert_max_num_queries: Any
+    therapist: User, status: str, index: str
 ) -> None:
     # A common name among 1,000,000 rows: 40 ms from the rows, 1.5 ms from the index (docs/performance.md).
     seeding.seed(seeding.Plan(rows=300, seed=4, days=90, therapist=therapist))

@@ -37,6 +37,13 @@ def test_a_rows_link_is_the_detail_pages_url(code: uuid.UUID) -> None:
     assert queue_rows.detail_url_maker()(code) == reverse("screening:review-detail", args=[code])
 
 
+def test_a_language_the_site_does_not_know_is_shown_as_its_code() -> None:
+    # get_language_info raises KeyError for it: the queue would have failed with a 500.
+    assert queue_rows.language_name("tlh") == "tlh"
+    with translation.override("es"):
+        assert queue_rows.language_name("en") == "Inglés"
+
+
 def test_an_undecided_row_in_english_and_in_spanish(therapist_client: Client) -> None:
     SubmissionFactory(
         first_name="Rosa",
