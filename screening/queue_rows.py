@@ -101,18 +101,13 @@ def queue_rows(submissions: Sequence[Submission], *, now: datetime) -> list[Queu
     target = timedelta(hours=settings.REVIEW_TARGET_HOURS)
     matches = duplicates.matches_for(submissions)
     detail_url = detail_url_maker()
-    # A page repeats a few dozen words (headlines, answers): each translated once, in this request's language.
+    # A page repeats a few dozen words (headlines, answers, languages): each is worked out once, in
+    # this request's language.
     translate = functools.cache(gettext)
-    here = timezone.get_current_timezone()
-    languages: dict[str, str] = {}
-    outcome_labels: dict[str, str] = {}
+    language = functools.cache(language_name)
     rows = []
     for s in submissions:
         waited = now - s.created_at if s.latest_decision_id is None else None
-        if s.language not in languages:
-            languages[s.language] = language_name(s.language)
-        if s.outcome not in outcome_labels:
-            outcome_labels[s.outcome] = str(s.get_outcome_display())
         still_open = duplicates.open_matches(s, matches[s.pk])
         rows.append(
             QueueRow(
@@ -122,12 +117,12 @@ def queue_rows(submissions: Sequence[Submission], *, now: datetime) -> list[Queu
                 duplicates=still_open,
                 detail_url=detail_url(s.code),
                 name=f"{s.last_name}, {s.first_name}",
-                outcome_label=outcome_labels[s.outcome],
+                outcome_label=str(s.get_outcome_display()),
                 reasons=[(r.code, translate(r.headline)) for r in s.reasons],
                 sent_at=presenters.machine_time(s.created_at),
-                sent_on=s.created_at.astimezone(here).date().isoformat(),
+                sent_on=timezone.localdate(s.created_at).isoformat(),
                 phone_href=presenters.tel_href(s.phone) if s.phone else "",
-                language=languages[s.language],
+                language=language(s.language),
                 age="–" if (age := s.age) is None else str(age),
                 condition=short_answer(s, "condition", translate),
                 body_area=short_answer(s, "body_area", translate),

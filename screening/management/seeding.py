@@ -11,8 +11,8 @@ every n-th batch (the build is pure Python, so one process keeps one core busy);
 A large seed into empty tables on PostgreSQL loads as the PostgreSQL manual's "Populating a
 Database" advises: the two tables' secondary indexes and foreign keys are dropped first and made
 again at the end, from their own definitions as the catalogue held them; making a foreign key
-again checks every row at once. Fifteen indexes on the submissions alone, kept up row by row, and a foreign-key check per
-row, cost more than the rows' own COPY.
+again checks every row at once. Fifteen indexes on the submissions alone, kept up row by row, and
+a foreign-key check per row, cost more than the rows' own COPY.
 """
 
 from __future__ import annotations

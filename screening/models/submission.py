@@ -33,8 +33,9 @@ def _stored_reference_q(reference: str) -> Q:
 
     Almost never: and an OR on reference keeps PostgreSQL from reading a common name's matches from
     an index alone (48 ms instead of 2 ms for "ana reyes" among 1,000,000). A lookup in the unique
-    index decides, for each query that filters: four for a queue page (three counts, the ids). A subquery on id instead let the index answer, but the planner then guessed half
-    the table matched and read the whole index for a rare name (190 ms for "schwartz").
+    index decides, once per filtered(): two for a queue page (the counts, the ids). A subquery on id
+    instead let the index answer, but the planner then guessed half the table matched and read the
+    whole index for a rare name (190 ms for "schwartz").
     """
     return Q(reference=reference) if Submission.objects.filter(reference=reference).exists() else Q(pk__in=[])
 
@@ -73,10 +74,10 @@ class SubmissionQuerySet(models.QuerySet):
             # A name search counts at most SEARCH_COUNT_CAP + 1 rows of each outcome: a common name
             # among 1,000,000 submissions would otherwise read every one of its 50,000 matches for
             # a count nobody pages through (the queue says "more than 100": add a word).
-            capped = [
-                (o, self.filtered(dataclasses.replace(f, outcome=o)).order_by()[: queue.SEARCH_COUNT_CAP + 1])
-                for o in Outcome.values
-            ]
+            # The search's condition is made once (filtered() may look up a reference), then each
+            # outcome is counted within it.
+            searched = self.filtered(dataclasses.replace(f, outcome="")).order_by()
+            capped = [(o, searched.filter(outcome=o)[: queue.SEARCH_COUNT_CAP + 1]) for o in Outcome.values]
             return [(o, rows.count()) for o, rows in capped]
         # Dates only: one count per outcome, glued by UNION ALL, so that each reads its outcome's
         # slice of an (outcome, created_at) index without the table, instead of every row of the
