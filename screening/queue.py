@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.core.paginator import Paginator
@@ -98,6 +98,49 @@ class ReviewFilter:
 def start_of(day: date) -> datetime:
     # A range on the stored timestamp, not on created_at__date, so the created_at indexes apply.
     return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def sent_range(f: ReviewFilter) -> tuple[datetime | None, datetime | None]:
+    """The filter's dates as [start, end) instants; None where it has no bound."""
+    start = start_of(f.submitted_from) if f.submitted_from else None
+    end = start_of(f.submitted_to + timedelta(days=1)) if f.submitted_to else None
+    return start, end
+
+
+@dataclass(frozen=True)
+class DaySplit:
+    """A range of instants as whole UTC days [first_day, end_day) and the parts at its ends.
+
+    The whole days are summed from SubmissionDayTally; the parts (`edges`, each [start, end) and
+    shorter than a day) are counted afresh. None for a day means no bound. No whole days (a range
+    within one UTC day, or less than a day): all of it is one edge, and `whole` is False.
+    """
+
+    first_day: date | None
+    end_day: date | None
+    edges: tuple[tuple[datetime, datetime], ...]
+    whole: bool = True
+
+
+def day_split(start: datetime | None, end: datetime | None) -> DaySplit:
+    first_day = end_day = None
+    if start is not None:
+        utc = start.astimezone(UTC)
+        first_day = utc.date() + timedelta(days=0 if utc.time() == time.min else 1)
+    if end is not None:
+        end_day = end.astimezone(UTC).date()
+    if start is not None and end is not None and first_day >= end_day:  # no whole UTC day inside
+        return DaySplit(None, None, ((start, end),) if start < end else (), whole=False)
+    edges = []
+    if start is not None and start < (midnight := _utc_midnight(first_day)):
+        edges.append((start, midnight))
+    if end is not None and (midnight := _utc_midnight(end_day)) < end:
+        edges.append((midnight, end))
+    return DaySplit(first_day, end_day, tuple(edges))
+
+
+def _utc_midnight(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=UTC)
 
 
 def fold(text: str) -> str:

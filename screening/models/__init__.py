@@ -19,7 +19,7 @@ from screening.models.course import (
 )
 from screening.models.decision import OVERRIDES, Decision, DecisionChoice, is_override
 from screening.models.submission import Outcome, Submission, SubmissionQuerySet
-from screening.models.tally import SubmissionTally
+from screening.models.tally import SubmissionDayTally, SubmissionTally
 from screening.models.therapist import TherapistProfile, credentials_of, therapist_display
 from screening.models.twofactor import (
     SealedTOTPDevice,
@@ -52,6 +52,7 @@ __all__ = [
     "SecretUnreadable",
     "SessionNote",
     "Submission",
+    "SubmissionDayTally",
     "SubmissionQuerySet",
     "SubmissionTally",
     "TherapistProfile",

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
-from datetime import date
-from typing import TYPE_CHECKING
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.db.models import Count, Q, Sum
@@ -68,8 +68,8 @@ class SubmissionQuerySet(models.QuerySet):
         rows = {s.pk: s for s in self.filter(pk__in=ids).select_related(*QUEUE_RELATED).order_by()}
         return [rows[pk] for pk in ids if pk in rows]
 
-    def counted(self, f: ReviewFilter) -> models.QuerySet:
-        """(outcome, count) rows of what the filter selects, its outcome left out: counted afresh."""
+    def counted(self, f: ReviewFilter) -> list[tuple[str, int]]:
+        """(outcome, count) pairs of what the filter selects, its outcome left out: counted afresh."""
         if f.search.strip():
             # A name search counts at most SEARCH_COUNT_CAP + 1 rows of each outcome: a common name
             # among 1,000,000 submissions would otherwise read every one of its 50,000 matches for
@@ -79,33 +79,64 @@ class SubmissionQuerySet(models.QuerySet):
             searched = self.filtered(dataclasses.replace(f, outcome="")).order_by()
             capped = [(o, searched.filter(outcome=o)[: queue.SEARCH_COUNT_CAP + 1]) for o in Outcome.values]
             return [(o, rows.count()) for o, rows in capped]
-        # Dates only: one count per outcome, glued by UNION ALL, so that each reads its outcome's
-        # slice of an (outcome, created_at) index without the table, instead of every row of the
-        # dates (10 ms instead of 100 ms for the last 30 days of 1,000,000 rows on PostgreSQL).
-        per_outcome = [
-            self.filtered(dataclasses.replace(f, outcome=o))
-            .order_by()
-            .values_list("outcome")
-            .annotate(n=Count("id"))
-            for o in Outcome.values
-        ]
-        return per_outcome[0].union(*per_outcome[1:], all=True)
+        return list(self.counted_between(f, [queue.sent_range(f)]))
+
+    def counted_between(
+        self, f: ReviewFilter, ranges: list[tuple[datetime | None, datetime | None]]
+    ) -> models.QuerySet:
+        """(outcome, count) rows of the filter's status within these [start, end) ranges, counted.
+
+        One count per outcome and range, glued by UNION ALL, so that each reads its outcome's slice
+        of an (outcome, created_at) index without the table, instead of every row of the dates
+        (10 ms instead of 100 ms for the last 30 days of 1,000,000 rows on PostgreSQL). An outcome
+        may come in several rows: add them up.
+        """
+        undated = dataclasses.replace(f, submitted_from=None, submitted_to=None)
+        per_part = []
+        for start, end in ranges:
+            sent = Q(created_at__gte=start) if start else Q()
+            sent &= Q(created_at__lt=end) if end else Q()
+            per_part += [
+                self.filtered(dataclasses.replace(undated, outcome=o))
+                .filter(sent)
+                .order_by()
+                .values_list("outcome")
+                .annotate(n=Count("id"))
+                for o in Outcome.values
+            ]
+        return per_part[0].union(*per_part[1:], all=True)
 
     def outcome_counts(self, f: ReviewFilter) -> dict[str, int]:
-        """How many submissions of each outcome the filter selects, its outcome left out; exact,
-        every outcome present, one query. Without dates or a search, read from SubmissionTally."""
-        counts = dict.fromkeys(Outcome.values, 0)
-        if f.submitted_from or f.submitted_to or f.search.strip():
-            rows = self.counted(f)
-        else:
-            decided = {queue.DecisionStatus.UNDECIDED: [False], queue.DecisionStatus.DECIDED: [True]}.get(
-                f.status, [False, True]
-            )
-            from screening.models.tally import SubmissionTally  # it imports Outcome from here
+        """How many submissions of each outcome the filter selects, its outcome left out; exact and
+        every outcome present. From the tallies where they can say: everything from SubmissionTally
+        (one query); a date range's whole UTC days from SubmissionDayTally, and the hours at its
+        ends counted (two queries, one in UTC). A search is counted, up to the cap."""
+        from screening.models.tally import SubmissionDayTally, SubmissionTally  # they import Outcome
 
+        counts = dict.fromkeys(Outcome.values, 0)
+        decided = {queue.DecisionStatus.UNDECIDED: [False], queue.DecisionStatus.DECIDED: [True]}.get(
+            f.status, [False, True]
+        )
+        parts: list[Any] = []
+        if f.search.strip():
+            parts.append(self.counted(f))
+        elif f.submitted_from or f.submitted_to:
+            split = queue.day_split(*queue.sent_range(f))
+            if split.whole:
+                days = SubmissionDayTally.objects.filter(decided__in=decided)
+                if split.first_day:
+                    days = days.filter(day__gte=split.first_day)
+                if split.end_day:
+                    days = days.filter(day__lt=split.end_day)
+                parts.append(days.order_by().values_list("outcome").annotate(n=Sum("count")))
+            if split.edges:
+                parts.append(self.counted_between(f, list(split.edges)))
+        else:
             tallies = SubmissionTally.objects.filter(decided__in=decided)
-            rows = tallies.order_by().values_list("outcome").annotate(n=Sum("count"))
-        counts.update({outcome: int(n) for outcome, n in rows})  # PostgreSQL's SUM is a decimal
+            parts.append(tallies.order_by().values_list("outcome").annotate(n=Sum("count")))
+        for rows in parts:
+            for outcome, n in rows:
+                counts[outcome] += int(n)  # PostgreSQL's SUM is a decimal
         return counts
 
 

@@ -97,7 +97,8 @@ def decision_record(
     if seen_decision_id is None:  # it was undecided until now
         # The outcome as stored now (the row is ours until commit), not as this page loaded it.
         outcome = Submission.objects.filter(pk=submission.pk).values_list("outcome", flat=True).get()
-        tallies.tally_add({(outcome, False): -1, (outcome, True): 1})
+        day = tallies.tally_day(submission.created_at)
+        tallies.tally_add({(outcome, False, day): -1, (outcome, True, day): 1})
     submission.latest_decision = decision
     override = "yes" if decision.is_override else "no"
     audit.access_log_record(

@@ -88,7 +88,8 @@ def _submissions_delete(pks: list[int]) -> tuple[int, int]:
     # Read before the decisions go (that unlinks latest_decision), locked so none is decided meanwhile.
     going = Submission.objects.select_for_update().filter(pk__in=pks).order_by("pk")
     tally = Counter(
-        (outcome, latest is not None) for outcome, latest in going.values_list("outcome", "latest_decision")
+        (outcome, latest is not None, tallies.tally_day(sent))
+        for outcome, latest, sent in going.values_list("outcome", "latest_decision", "created_at")
     )
     # Another patient's submission closed as a duplicate of one of these loses that decision with it
     # (CASCADE): its earlier decision, if any, becomes its latest again, else it is undecided again.
@@ -97,17 +98,17 @@ def _submissions_delete(pks: list[int]) -> tuple[int, int]:
         .filter(latest_decision__duplicate_of__in=pks)
         .exclude(pk__in=pks)
         .order_by("pk")
-        .values_list("pk", "outcome")
+        .values_list("pk", "outcome", "created_at")
     )
     _total, by_model = Decision._base_manager.filter(submission__in=pks).delete()
     decisions = by_model.get(Decision._meta.label, 0)
     _total, by_model = Submission.objects.filter(pk__in=pks).delete()
-    for pk, outcome in orphaned:
+    for pk, outcome, sent in orphaned:
         earlier = Decision.objects.filter(submission_id=pk).order_by("-created_at", "-id").first()
         Submission.objects.filter(pk=pk).update(latest_decision=earlier)
         if earlier is None:  # the tally counts what goes, so one decided less and one undecided more
-            tally[outcome, True] += 1
-            tally[outcome, False] -= 1
+            tally[outcome, True, tallies.tally_day(sent)] += 1
+            tally[outcome, False, tallies.tally_day(sent)] -= 1
     tallies.tally_add({key: -n for key, n in tally.items()})
     return by_model.get(Submission._meta.label, 0), decisions
 

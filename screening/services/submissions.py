@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import operator
 import uuid
-from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -123,7 +122,7 @@ def submission_create_or_replay(
 @transaction.atomic
 def _submission_insert(submission: Submission) -> None:
     submission.save()
-    tallies.tally_add({(submission.outcome, False): 1})
+    tallies.tally_add({(submission.outcome, False, tallies.tally_day(submission.created_at)): 1})
     # The review inbox hears of it from the worker, after this commits (services/alerts.py).
     alerts.review_alert_note(outcome=submission.outcome)
 
@@ -155,7 +154,7 @@ def _insert_batch(batch: list[Submission]) -> int:
             submission.reference = new_reference()
         seen.add(submission.reference)
     Submission.objects.bulk_create(batch)
-    tallies.tally_add(Counter((s.outcome, s.latest_decision_id is not None) for s in batch))
+    tallies.tally_add(tallies.counted(batch))
     return len(batch)
 
 
@@ -221,7 +220,7 @@ def _store_many(
         table = connection.ops.quote_name(Submission._meta.db_table)
         with connection.cursor() as cursor:
             cursor.executemany(f"UPDATE {table} SET latest_decision_id = %s WHERE id = %s", links)  # noqa: S608  # nosec B608
-    tallies.tally_add(Counter((s.outcome, s.latest_decision_id is not None) for s in submissions))
+    tallies.tally_add(tallies.counted(submissions))
     return len(submissions)
 
 

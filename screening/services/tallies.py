@@ -1,26 +1,74 @@
-"""SubmissionTally: the queue's counts, kept in the transaction of every write that changes them."""
+"""The queue's counts, kept in the transaction of every write that changes them.
+
+SubmissionTally counts by (outcome, decided); SubmissionDayTally by the UTC day sent as well.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 
-from django.db.models import Count, F, Q
+from django.db import connection
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q
+from django.db.models.functions import TruncDate
 
-from screening.models import Outcome, Submission, SubmissionTally
+from screening.models import Outcome, Submission, SubmissionDayTally, SubmissionTally
 
-Tally = Mapping[tuple[str, bool], int]
+# (outcome, decided, the UTC day sent) -> how many more (or fewer) submissions there are.
+Tally = Mapping[tuple[str, bool, dt.date], int]
+
+
+def tally_day(created_at: dt.datetime) -> dt.date:
+    """The day a SubmissionDayTally counts a submission on: when it was sent, in UTC."""
+    return created_at.astimezone(dt.UTC).date()
+
+
+def counted(submissions: Iterable[Submission]) -> Tally:
+    """What these new submissions add to the tallies."""
+    return Counter(
+        (s.outcome, s.latest_decision_id is not None, tally_day(s.created_at)) for s in submissions
+    )
 
 
 def tally_add(changes: Tally) -> None:
-    """Adds these changes to SubmissionTally, by (outcome, decided), in the caller's transaction.
+    """Adds these changes to both tallies, in the caller's transaction.
 
-    Always in one order, so two transactions never each hold a row the other waits for.
+    Always in one order, the totals' rows before the days' rows, so two transactions never each
+    hold a row the other waits for; and a write that changes any day takes its totals' rows, which
+    is what tallies_rebuild() waits on.
     """
-    for (outcome, decided), delta in sorted(changes.items()):
+    totals: Counter[tuple[str, bool]] = Counter()
+    for (outcome, decided, _day), delta in changes.items():
+        if delta:
+            totals[outcome, decided] += delta
+    for (outcome, decided), delta in sorted(totals.items()):
         row = SubmissionTally.objects.filter(outcome=outcome, decided=decided)
-        if delta and not row.update(count=F("count") + delta):
+        if not row.update(count=F("count") + delta):
             tally_rows_ensure()  # only after a database was emptied: the migration made them all
             row.update(count=F("count") + delta)
+    days = sorted(
+        (day, outcome, decided, delta) for (outcome, decided, day), delta in changes.items() if delta
+    )
+    for first in range(0, len(days), 500):
+        _days_add(days[first : first + 500])
+
+
+def _days_add(rows: Sequence[tuple[dt.date, str, bool, int]]) -> None:
+    """Adds each row's delta to its day's count, making the row at the delta if it is new: one
+    statement for any number of days (a seeding batch spans a year), on PostgreSQL and SQLite alike.
+
+    Django's bulk_create(update_conflicts=True) sets the new value; a tally must add to the old one.
+    """
+    table = connection.ops.quote_name(SubmissionDayTally._meta.db_table)
+    values = ", ".join(["(%s, %s, %s, %s)"] * len(rows))
+    params = [p for day, o, d, n in rows for p in (connection.ops.adapt_datefield_value(day), o, d, n)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (day, outcome, decided, count) VALUES {values} "  # noqa: S608  # nosec B608
+            f"ON CONFLICT (day, outcome, decided) DO UPDATE SET count = {table}.count + excluded.count",
+            params,
+        )
 
 
 def tally_rows_ensure() -> None:
@@ -30,22 +78,35 @@ def tally_rows_ensure() -> None:
     )
 
 
-def tallies_rebuild() -> None:
-    """Counts every submission afresh into SubmissionTally (after a bulk re-assessment).
+def day_tallies_counted() -> list[SubmissionDayTally]:
+    """SubmissionDayTally's rows counted afresh from the submissions (not saved)."""
+    rows = (
+        Submission.objects.order_by()
+        .annotate(day=TruncDate("created_at", tzinfo=dt.UTC))
+        .annotate(decided=ExpressionWrapper(Q(latest_decision__isnull=False), output_field=BooleanField()))
+        .values_list("day", "outcome", "decided")
+        .annotate(n=Count("id"))
+    )
+    return [SubmissionDayTally(day=d, outcome=o, decided=decided, count=n) for d, o, decided, n in rows]
 
-    Its rows are locked first, so a write that is waiting on one adds its change to the fresh
-    count, and one that got there first is already in it.
+
+def tallies_rebuild() -> None:
+    """Counts every submission afresh into both tallies (after a bulk re-assessment).
+
+    The totals' rows are locked first, so a write that is waiting on one adds its change to the
+    fresh counts, and one that got there first is already in them. Every write takes them before
+    a day's row (tally_add), so while they are held no day changes either.
     """
     tally_rows_ensure()
     list(SubmissionTally.objects.select_for_update().order_by("outcome", "decided"))
-    decided = Q(latest_decision__isnull=False)
-    counts = (
-        Submission.objects.order_by()
-        .values_list("outcome")
-        .annotate(undecided=Count("id", filter=~decided), decided=Count("id", filter=decided))
-    )
-    fresh = {(o, d): 0 for o in Outcome.values for d in (False, True)}
-    for outcome, undecided, decided_count in counts:
-        fresh[outcome, False], fresh[outcome, True] = undecided, decided_count
-    for (outcome, decided_now), n in sorted(fresh.items()):
-        SubmissionTally.objects.filter(outcome=outcome, decided=decided_now).update(count=n)
+    days = day_tallies_counted()
+    fresh = Counter[tuple[str, bool]]()
+    for row in days:
+        fresh[row.outcome, row.decided] += row.count
+    for outcome in Outcome.values:
+        for decided in (False, True):
+            SubmissionTally.objects.filter(outcome=outcome, decided=decided).update(
+                count=fresh[outcome, decided]
+            )
+    SubmissionDayTally.objects.all().delete()
+    SubmissionDayTally.objects.bulk_create(days, batch_size=2000)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import pytest
 from django.contrib.auth.models import User
@@ -12,8 +12,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from screening.management import seeding
-from screening.models import Submission
-from screening.queue import DecisionStatus, ReviewFilter
+from screening.models import Submission, SubmissionDayTally
+from screening.queue import DecisionStatus, ReviewFilter, sent_range
+from tests.support.factories import SubmissionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -39,21 +40,50 @@ def counted_in_python(f: ReviewFilter) -> dict[str, int]:
 @pytest.mark.parametrize("status", [DecisionStatus.UNDECIDED, DecisionStatus.DECIDED, DecisionStatus.ALL])
 @pytest.mark.parametrize(
     ("days_from", "days_to", "outcome"),
-    [(30, None, ""), (None, 60, ""), (90, 20, "not_suitable"), (400, 0, "needs_review")],
+    [(30, None, ""), (None, 60, ""), (90, 20, "not_suitable"), (400, 0, "needs_review"), (5, 5, "")],
 )
+# A range's whole UTC days are summed from the day tallies and the hours at its ends counted:
+# exact in UTC, behind it and ahead of it, by whole, half and three-quarter hours.
+@pytest.mark.parametrize("zone", ["UTC", "America/Chicago", "Asia/Kolkata", "Pacific/Chatham"])
 def test_date_counts_are_exact_for_every_status_and_outcome(
-    therapist: User, status: str, days_from: int | None, days_to: int | None, outcome: str
+    therapist: User,
+    status: str,
+    days_from: int | None,
+    days_to: int | None,
+    outcome: str,
+    zone: str,
+    settings,
 ) -> None:
+    settings.TIME_ZONE = zone
+    today = timezone.localdate()
     seeding.seed(seeding.Plan(rows=400, seed=12, days=120, therapist=therapist, batch_size=100))
     f = ReviewFilter(
         outcome=outcome,
         status=status,
-        submitted_from=TODAY - timedelta(days=days_from) if days_from is not None else None,
-        submitted_to=TODAY - timedelta(days=days_to) if days_to is not None else None,
+        submitted_from=today - timedelta(days=days_from) if days_from is not None else None,
+        submitted_to=today - timedelta(days=days_to) if days_to is not None else None,
     )
     expected = counted_in_python(f)
     assert Submission.objects.outcome_counts(f) == expected
     assert sum(expected.values()) > 0
+
+
+def test_a_date_range_sums_its_whole_days_from_the_day_tallies(settings) -> None:
+    settings.TIME_ZONE = "America/Chicago"
+    today = timezone.localdate()
+    for days_ago in (0, 10, 20):
+        SubmissionFactory(created_at=timezone.now() - timedelta(days=days_ago))
+    middle = timezone.now().astimezone(UTC).date() - timedelta(days=10)
+    SubmissionDayTally.objects.filter(day=middle, outcome="likely_suitable").update(count=7)
+    month = ReviewFilter(submitted_from=today - timedelta(days=30))
+    with CaptureQueriesContext(connection) as queries:
+        counts = Submission.objects.outcome_counts(month)
+    assert counts["likely_suitable"] == 9  # read, not counted
+    assert len(queries) == 2  # the whole days' tallies, and one count of the hours at the ends
+    settings.TIME_ZONE = "UTC"
+    with CaptureQueriesContext(connection) as queries:
+        assert Submission.objects.outcome_counts(month)["likely_suitable"] == 9
+    assert len(queries) == 1  # in UTC a range is whole days only
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the plan is PostgreSQL's")
@@ -64,7 +94,7 @@ def test_the_last_30_days_are_counted_from_an_index_alone_on_postgresql(therapis
         # 300 rows are cheaper to read than any index; say "as if the table were large".
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("SET LOCAL enable_bitmapscan = off")
-        plan = Submission.objects.counted(f).explain()
+        plan = Submission.objects.counted_between(f, [sent_range(f)]).explain()
     assert plan.count("Index Only Scan using submission_undecided_outcome") == 3, plan
 
 

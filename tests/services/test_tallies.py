@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
-from datetime import timedelta
+from datetime import UTC, date, timedelta
 
 import pytest
 from django.contrib.auth.models import User
 from django.utils import timezone
 
 from screening import services
-from screening.models import Submission, SubmissionTally
+from screening.models import Submission, SubmissionDayTally, SubmissionTally
 from screening.queue import ReviewFilter
 from tests.support.answers import elderly_answers, make_answers
 from tests.support.factories import SubmissionFactory
@@ -29,6 +29,20 @@ def counted_afresh() -> dict[tuple[str, bool], int]:
     return dict(Counter((outcome, latest is not None) for outcome, latest in rows))
 
 
+def stored_day_tallies() -> dict[tuple[date, str, bool], int]:
+    return {(t.day, t.outcome, t.decided): t.count for t in SubmissionDayTally.objects.all() if t.count}
+
+
+def day_counted_afresh() -> dict[tuple[date, str, bool], int]:
+    rows = Submission.objects.values_list("created_at", "outcome", "latest_decision")
+    return dict(Counter((sent.astimezone(UTC).date(), o, latest is not None) for sent, o, latest in rows))
+
+
+def assert_tallies_exact() -> None:
+    assert stored_tallies() == counted_afresh()
+    assert stored_day_tallies() == day_counted_afresh()
+
+
 def test_the_queue_tallies_stay_exact_through_every_kind_of_write(
     therapist: User, other_user: User, settings
 ) -> None:
@@ -37,27 +51,29 @@ def test_the_queue_tallies_stay_exact_through_every_kind_of_write(
     rosa = services.submission_create(answers=make_answers(), contact=contact, form_token=token)
     services.submission_create(answers=make_answers(), contact=contact, form_token=token)  # sent twice
     SubmissionFactory.create_batch(3)
-    SubmissionFactory(answers=make_answers(depth="unsure"))
-    elderly = SubmissionFactory(answers=elderly_answers())
+    SubmissionFactory(answers=make_answers(depth="unsure"), created_at=timezone.now() - timedelta(days=3))
+    elderly = SubmissionFactory(answers=elderly_answers(), created_at=timezone.now() - timedelta(days=40))
     assert stored_tallies() == counted_afresh() == {("likely_suitable", False): 5, ("needs_review", False): 1}
+    assert stored_day_tallies() == day_counted_afresh()
+    assert len({day for day, _o, _d in stored_day_tallies()}) >= 3
 
     first = decide(rosa, therapist, "call_patient")
     decide(rosa, therapist, "suitable", seen=first.pk)  # decided already: no count moves
     with pytest.raises(services.DecisionConflict):
         decide(rosa, other_user, "suitable", seen=None)
     decide(elderly, therapist, "call_patient")
-    assert stored_tallies() == counted_afresh()
+    assert_tallies_exact()
     assert stored_tallies()["likely_suitable", True] == 2
 
     settings.VERY_ELDERLY_AGE = 75  # the decided elderly patient moves to needs_review
     assert services.submissions_reassess(apply=True).applied == 1
-    assert stored_tallies() == counted_afresh()
+    assert_tallies_exact()
     assert stored_tallies()["needs_review", True] == 1
 
     services.submission_erase(submission=rosa, user=therapist)
     SubmissionFactory(created_at=timezone.now() - timedelta(days=800))
     services.submissions_purge(older_than=timezone.now() - timedelta(days=730))
-    assert stored_tallies() == counted_afresh()
+    assert_tallies_exact()
     assert sum(stored_tallies().values()) == Submission.objects.count() == 5
 
 
