@@ -69,16 +69,7 @@ class SubmissionQuerySet(models.QuerySet):
         return [rows[pk] for pk in ids if pk in rows]
 
     def counted(self, f: ReviewFilter) -> list[tuple[str, int]]:
-        """(outcome, count) pairs of what the filter selects, its outcome left out: counted afresh."""
-        if f.search.strip():
-            # A name search counts at most SEARCH_COUNT_CAP + 1 rows of each outcome: a common name
-            # among 1,000,000 submissions would otherwise read every one of its 50,000 matches for
-            # a count nobody pages through (the queue says "more than 100": add a word).
-            # The search's condition is made once (filtered() may look up a reference), then each
-            # outcome is counted within it.
-            searched = self.filtered(dataclasses.replace(f, outcome="")).order_by()
-            capped = [(o, searched.filter(outcome=o)[: queue.SEARCH_COUNT_CAP + 1]) for o in Outcome.values]
-            return [(o, rows.count()) for o, rows in capped]
+        """(outcome, count) pairs of what the filter's status and dates select: counted afresh."""
         return list(self.counted_between(f, [queue.sent_range(f)]))
 
     def counted_between(
@@ -107,10 +98,10 @@ class SubmissionQuerySet(models.QuerySet):
         return per_part[0].union(*per_part[1:], all=True)
 
     def outcome_counts(self, f: ReviewFilter) -> dict[str, int]:
-        """How many submissions of each outcome the filter selects, its outcome left out; exact and
-        every outcome present. From the tallies where they can say: everything from SubmissionTally
-        (one query); a date range's whole UTC days from SubmissionDayTally, and the hours at its
-        ends counted (two queries, one in UTC). A search is counted, up to the cap."""
+        """How many submissions of each outcome the filter's status and dates select, exact and every
+        outcome present; a search is not counted here (queue.searched_page). From the tallies: all
+        of them from SubmissionTally (one query); a date range's whole UTC days from
+        SubmissionDayTally, and the hours at its ends counted (two queries, one in UTC)."""
         from screening.models.tally import SubmissionDayTally, SubmissionTally  # they import Outcome
 
         counts = dict.fromkeys(Outcome.values, 0)
@@ -118,9 +109,7 @@ class SubmissionQuerySet(models.QuerySet):
             f.status, [False, True]
         )
         parts: list[Any] = []
-        if f.search.strip():
-            parts.append(self.counted(f))
-        elif f.submitted_from or f.submitted_to:
+        if f.submitted_from or f.submitted_to:
             split = queue.day_split(*queue.sent_range(f))
             if split.whole:
                 days = SubmissionDayTally.objects.filter(decided__in=decided)

@@ -46,21 +46,25 @@ def review_queue(request: TherapistRequest) -> HttpResponse:
         form = ReviewFilterForm(_session_filter_data(request))
     review_filter = form.review_filter()
     form.sort_choice(review_filter)
-    # The outcome tallies ignore the outcome filter, and give the paginator its total for free.
-    counts = Submission.objects.outcome_counts(review_filter)
-    total = counts[review_filter.outcome] if review_filter.outcome else sum(counts.values())
-    paginator = queue.QueuePaginator(
-        Submission.objects.for_queue(review_filter), queue.QUEUE_PAGE_SIZE, count=total
-    )
-    page = paginator.get_page(request.GET.get("page"))
+    rows = Submission.objects.for_queue(review_filter)
+    tallies = None
+    if review_filter.search.strip():
+        # A search finds a patient: its first matches, no counts by outcome (queue.searched_page).
+        page, search_capped = queue.searched_page(rows, request.GET.get("page"))
+    else:
+        # The outcome tallies ignore the outcome filter, and give the paginator its total for free.
+        counts = Submission.objects.outcome_counts(review_filter)
+        total = counts[review_filter.outcome] if review_filter.outcome else sum(counts.values())
+        paginator = queue.QueuePaginator(rows, queue.QUEUE_PAGE_SIZE, count=total)
+        page, search_capped = paginator.get_page(request.GET.get("page")), False
+        tallies = [(value, label, counts[value]) for value, label in Outcome.choices]
     context = {
         "form": form,
         "page": page,
         "rows": queue_rows.queue_rows(page.object_list, now=timezone.now()),
-        "tallies": [(value, label, counts[value]) for value, label in Outcome.choices],
-        # A name search stops counting an outcome past the cap (Submission.objects.counted).
+        "tallies": tallies,
         "search_cap": queue.SEARCH_COUNT_CAP,
-        "search_capped": any(n > queue.SEARCH_COUNT_CAP for n in counts.values()),
+        "search_capped": search_capped,
         "review_filter": review_filter,
         "target_hours": settings.REVIEW_TARGET_HOURS,
     }

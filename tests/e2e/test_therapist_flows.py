@@ -61,7 +61,7 @@ def test_a_therapist_logs_in_filters_the_queue_opens_a_submission_and_records_a_
     page.keyboard.press("Enter")
     expect(page.locator("table.queue tbody tr")).to_have_count(1)
     expect(page.locator("#id_search")).to_have_value("reyes")
-    expect(page.locator("[data-outcome=not_suitable] .tally")).to_have_text("1")
+    expect(page.get_by_test_id("match-count")).to_contain_text("1 submission matches this filter.")
     screenshot(page, "3-filtered")
 
     tab_to(page, FIRST_ROW_LINK)
@@ -83,7 +83,7 @@ def test_a_therapist_logs_in_filters_the_queue_opens_a_submission_and_records_a_
     expect(page).to_have_url("/review/")
     expect(page.get_by_role("status")).to_have_text(f"Decision saved for {clinic.rosa.reference}.")
     expect(page.locator("table.queue")).to_have_count(0)
-    expect(page.locator("[data-outcome=not_suitable] .tally")).to_have_text("0")
+    expect(page.get_by_test_id("match-count")).to_contain_text("0 submissions match this filter.")
     screenshot(page, "6-queue-after-deciding")
     decision = Decision.objects.get(submission=clinic.rosa)
     assert (decision.therapist, decision.choice, decision.note) == (therapist, "suitable", NOTE)

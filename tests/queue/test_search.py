@@ -8,7 +8,7 @@ from django.db import connection
 from hypothesis import given
 from hypothesis import strategies as st
 
-from screening import services
+from screening import queue, services
 from screening.models import Submission
 from screening.queue import DecisionStatus, ReviewFilter, fold, search_name
 from tests.support.answers import make_answers
@@ -125,14 +125,14 @@ def test_a_name_search_on_postgresql_reads_an_index_without_a_self_join(
 def test_a_search_pages_ids_come_from_an_index_alone_on_postgresql(
     patients: dict[tuple[str, str], Submission], status: str, index: str, search: str
 ) -> None:
-    # The page's ids, as QueuePaginator asks for them: the folded name is read in the index, not the rows.
+    # The search's ids: the folded name is read in the index, not the rows.
     ids = Submission.objects.for_queue(ReviewFilter(status=status, search=search)).values_list(
         "pk", flat=True
     )
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("SET LOCAL enable_bitmapscan = off")
-        plan = ids[:25].explain()
+        plan = ids[: queue.SEARCH_COUNT_CAP + 1].explain()  # as queue.searched_page asks
     assert f"Index Only Scan using {index}" in plan or f"Index Only Scan Backward using {index}" in plan, plan
     assert "reference" not in plan, plan
 
