@@ -191,14 +191,12 @@ def filter_q(f: ReviewFilter) -> Q:
 
 
 class QueuePaginator(Paginator):
-    """Pages of Submission.objects.for_queue(): told its total (the outcome counts hold it), fetched
-    in two steps.
+    """Pages of Submission.objects.for_queue() without a search (that is searched_page()): told its
+    total (the outcome counts hold it), fetched in two steps.
 
-    First the page's ids, which an index alone can give: SQLite skips through it to a deep page,
-    and PostgreSQL checks a name search against the folded name the index holds. Then those rows,
-    by id. A deep page of 100,000 submissions costs milliseconds instead of reading every row
-    before it; the first page of "ana reyes" among 1,000,000 reads 12,000 index entries instead
-    of 12,000 rows (2 ms instead of 48 ms).
+    First the page's ids, which an index alone can give, so SQLite skips through it to a deep
+    page; then those rows, by id. A deep page of 100,000 submissions costs milliseconds instead of
+    reading every row before it.
     """
 
     def __init__(self, object_list: Any, per_page: int, *, count: int) -> None:

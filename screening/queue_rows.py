@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 
 from screening import duplicates, presenters
+from screening.models import DecisionChoice, Outcome
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -117,7 +118,8 @@ def queue_rows(submissions: Sequence[Submission], *, now: datetime) -> list[Queu
                 duplicates=still_open,
                 detail_url=detail_url(s.code),
                 name=f"{s.last_name}, {s.first_name}",
-                outcome_label=str(s.get_outcome_display()),
+                # Not get_outcome_display(): it builds the field's choices afresh, 0.1 ms a call.
+                outcome_label=str(Outcome(s.outcome).label),
                 reasons=[(r.code, translate(r.headline)) for r in s.reasons],
                 sent_at=presenters.machine_time(s.created_at),
                 sent_on=timezone.localdate(s.created_at).isoformat(),
@@ -160,7 +162,7 @@ def _decision_cell(decision: Decision | None, detail_url: Callable[[uuid.UUID], 
     original = decision.duplicate_of
     therapist = decision.therapist
     return DecisionCell(
-        choice=str(decision.get_choice_display()),
+        choice=str(DecisionChoice(decision.choice).label),
         duplicate_of_url=detail_url(original.code) if original else "",
         duplicate_of_reference=original.reference if original else "",
         by=therapist.get_full_name() or therapist.get_username(),
