@@ -284,6 +284,22 @@ def check_purge() -> Finding:
     return _ok("daily purge", f"last ran {_age(latest)}")
 
 
+def check_tallies() -> Finding:
+    from screening.services import tallies
+
+    try:
+        drift = tallies.tallies_drift()
+    except DatabaseError:
+        return _fix("queue counts", "cannot check them: the database is not reachable")
+    if drift:
+        return _fix(
+            "queue counts",
+            f"the tallies disagree ({drift}): run `manage.py rebuild_tallies` (after a deploy that old "
+            "processes wrote through, or a write that went around screening/services/)",
+        )
+    return _ok("queue counts", "the tallies by day add up to the totals")
+
+
 def check_deploy() -> Finding:
     found = [
         m
@@ -321,6 +337,7 @@ CHECKS: tuple[Callable[[], Finding], ...] = (
     check_email,
     check_worker,
     check_purge,
+    check_tallies,
     check_deploy,
     check_time_zone,
     check_backups,

@@ -111,9 +111,10 @@ def sent_range(f: ReviewFilter) -> tuple[datetime | None, datetime | None]:
 class DaySplit:
     """A range of instants as whole UTC days [first_day, end_day) and the parts at its ends.
 
-    The whole days are summed from SubmissionDayTally; the parts (`edges`, each [start, end) and
-    shorter than a day) are counted afresh. None for a day means no bound. No whole days (a range
-    within one UTC day, or less than a day): all of it is one edge, and `whole` is False.
+    The whole days are summed from SubmissionDayTally; the parts (`edges`, each [start, end), each
+    shorter than a day) are counted afresh. None for a day means no bound. A range that holds no
+    whole UTC day (a local day, say, in any zone but UTC) is one edge of up to two days, counted,
+    and `whole` is False.
     """
 
     first_day: date | None

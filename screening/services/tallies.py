@@ -50,8 +50,9 @@ def tally_add(changes: Tally) -> None:
     days = sorted(
         (day, outcome, decided, delta) for (outcome, decided, day), delta in changes.items() if delta
     )
-    for first in range(0, len(days), 500):
-        _days_add(days[first : first + 500])
+    per_statement = min(500, (connection.features.max_query_params or 2000) // 4)  # SQLite's 999 before 3.32
+    for first in range(0, len(days), per_statement):
+        _days_add(days[first : first + per_statement])
 
 
 def _days_add(rows: Sequence[tuple[dt.date, str, bool, int]]) -> None:
@@ -110,3 +111,22 @@ def tallies_rebuild() -> None:
             )
     SubmissionDayTally.objects.all().delete()
     SubmissionDayTally.objects.bulk_create(days, batch_size=2000)
+
+
+def tallies_drift() -> str:
+    """ "" if the day tallies add up to the totals and none is negative, else what is wrong, in
+    outcomes and numbers only. Cheap: six rows and a year's days."""
+    totals = {(t.outcome, t.decided): t.count for t in SubmissionTally.objects.all()}
+    summed = Counter[tuple[str, bool]]()
+    negative = 0
+    for outcome, decided, count in SubmissionDayTally.objects.values_list("outcome", "decided", "count"):
+        summed[outcome, decided] += count
+        negative += count < 0
+    wrong = sorted(key for key in totals.keys() | summed.keys() if totals.get(key, 0) != summed[key])
+    words = [
+        f"{o} {'decided' if d else 'undecided'}: {totals.get((o, d), 0)} in all, {summed[o, d]} by day"
+        for o, d in wrong
+    ]
+    if negative:
+        words.append(f"{negative} day(s) below zero")
+    return "; ".join(words)

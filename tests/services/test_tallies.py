@@ -88,3 +88,24 @@ def test_the_queue_counts_come_from_the_tallies() -> None:
     assert Submission.objects.outcome_counts(ReviewFilter(status="decided")) == dict.fromkeys(expected, 0)
     week_ago = timezone.localdate() - timedelta(days=7)
     assert Submission.objects.outcome_counts(ReviewFilter(submitted_from=week_ago)) == expected
+
+
+def test_drift_is_found_and_the_command_counts_afresh(capsys: pytest.CaptureFixture[str]) -> None:
+    from django.core.management import call_command
+
+    from screening import doctor
+    from screening.services import tallies
+
+    SubmissionFactory.create_batch(2)
+    SubmissionFactory(created_at=timezone.now() - timedelta(days=9))
+    assert tallies.tallies_drift() == ""
+    assert doctor.check_tallies().line.startswith("OK")
+    # What an old process, still running through a deploy, leaves: a submission no day counts.
+    SubmissionDayTally.objects.filter(count=1).delete()
+    drift = tallies.tallies_drift()
+    assert drift == "likely_suitable undecided: 3 in all, 2 by day"
+    assert "rebuild_tallies" in doctor.check_tallies().line
+    call_command("rebuild_tallies")
+    assert tallies.tallies_drift() == ""
+    assert_tallies_exact()
+    assert "counted afresh" in capsys.readouterr().out
