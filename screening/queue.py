@@ -107,6 +107,12 @@ def sent_range(f: ReviewFilter) -> tuple[datetime | None, datetime | None]:
     return start, end
 
 
+def sent_q(start: datetime | None, end: datetime | None) -> Q:
+    """Sent within [start, end), a None bound left open: a range on the stored timestamp."""
+    q = Q(created_at__gte=start) if start else Q()
+    return q & Q(created_at__lt=end) if end else q
+
+
 @dataclass(frozen=True)
 class DaySplit:
     """A range of instants as whole UTC days [first_day, end_day) and the parts at its ends.
@@ -184,11 +190,7 @@ def filter_q(f: ReviewFilter) -> Q:
         q &= Q(latest_decision__isnull=True)
     elif f.status == DecisionStatus.DECIDED:
         q &= Q(latest_decision__isnull=False)
-    if f.submitted_from:
-        q &= Q(created_at__gte=start_of(f.submitted_from))
-    if f.submitted_to:
-        q &= Q(created_at__lt=start_of(f.submitted_to + timedelta(days=1)))
-    return q
+    return q & sent_q(*sent_range(f))
 
 
 class QueuePaginator(Paginator):

@@ -33,7 +33,7 @@ def _stored_reference_q(reference: str) -> Q:
 
     Almost never: and an OR on reference keeps PostgreSQL from reading a common name's matches from
     an index alone (48 ms instead of 2 ms for "ana reyes" among 1,000,000). A lookup in the unique
-    index decides, once per filtered(): two for a queue page (the counts, the ids). A subquery on id
+    index decides, once per filtered(): one for a search's page (its ids). A subquery on id
     instead let the index answer, but the planner then guessed half the table matched and read the
     whole index for a rare name (190 ms for "schwartz").
     """
@@ -81,11 +81,9 @@ class SubmissionQuerySet(models.QuerySet):
         undated = dataclasses.replace(f, submitted_from=None, submitted_to=None)
         per_part = []
         for start, end in ranges:
-            sent = Q(created_at__gte=start) if start else Q()
-            sent &= Q(created_at__lt=end) if end else Q()
             per_part += [
                 self.filtered(dataclasses.replace(undated, outcome=o))
-                .filter(sent)
+                .filter(queue.sent_q(start, end))
                 .order_by()
                 .values_list("outcome")
                 .annotate(n=Count("id"))

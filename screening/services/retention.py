@@ -107,8 +107,9 @@ def _submissions_delete(pks: list[int]) -> tuple[int, int]:
         earlier = Decision.objects.filter(submission_id=pk).order_by("-created_at", "-id").first()
         Submission.objects.filter(pk=pk).update(latest_decision=earlier)
         if earlier is None:  # the tally counts what goes, so one decided less and one undecided more
-            tally[outcome, True, tallies.tally_day(sent)] += 1
-            tally[outcome, False, tallies.tally_day(sent)] -= 1
+            day = tallies.tally_day(sent)
+            tally[outcome, True, day] += 1
+            tally[outcome, False, day] -= 1
     tallies.tally_add({key: -n for key, n in tally.items()})
     return by_model.get(Submission._meta.label, 0), decisions
 
