@@ -214,7 +214,9 @@ def test_a_note_from_a_stale_check_in_is_refused(therapist: User) -> None:
 
 def test_a_blister_suspends_the_course_until_a_physician_consult(therapist: User) -> None:
     course = open_course(therapist)
-    first = signed_session(therapist, course)
+    # Yesterday's session, so that a consult now comes after it at any hour (a note of today's
+    # session stops at 9:15, after "now" early in the morning).
+    first = signed_session(therapist, course, on=timezone.localdate() - timedelta(days=1))
     event = services.adverse_event_record(
         course=course,
         recorded_by=therapist,
