@@ -143,16 +143,7 @@ def submissions_bulk_create(submissions: Iterable[Submission], *, batch_size: in
 
 @transaction.atomic
 def _insert_batch(batch: list[Submission]) -> int:
-    taken = set(
-        Submission.objects.filter(reference__in=[s.reference for s in batch]).values_list(
-            "reference", flat=True
-        )
-    )
-    seen: set[str] = set()
-    for submission in batch:
-        while submission.reference in taken or submission.reference in seen:
-            submission.reference = new_reference()
-        seen.add(submission.reference)
+    _references_make_unique(batch)
     Submission.objects.bulk_create(batch)
     tallies.tally_add(tallies.counted(batch))
     return len(batch)
@@ -183,13 +174,7 @@ def submissions_store_many(submissions: Sequence[Submission], decisions: Sequenc
 def _store_many(
     submissions: Sequence[Submission], decisions: Sequence[Decision], owners: Sequence[Submission]
 ) -> int:
-    refs = [s.reference for s in submissions]
-    taken = set(Submission.objects.filter(reference__in=refs).values_list("reference", flat=True))
-    seen: set[str] = set()
-    for submission in submissions:
-        while submission.reference in taken or submission.reference in seen:
-            submission.reference = new_reference()
-        seen.add(submission.reference)
+    _references_make_unique(submissions)
     for submission, pk in zip(submissions, _new_ids(Submission, len(submissions)), strict=True):
         submission.pk = pk
     latest: dict[int, Decision] = {}
@@ -222,6 +207,28 @@ def _store_many(
             cursor.executemany(f"UPDATE {table} SET latest_decision_id = %s WHERE id = %s", links)  # noqa: S608  # nosec B608
     tallies.tally_add(tallies.counted(submissions))
     return len(submissions)
+
+
+def _references_make_unique(submissions: Sequence[Submission]) -> None:
+    """Draws again each reference that a stored row or an earlier one of these holds."""
+    taken = _references_stored([s.reference for s in submissions])
+    seen: set[str] = set()
+    for submission in submissions:
+        while submission.reference in taken or submission.reference in seen:
+            submission.reference = new_reference()
+        seen.add(submission.reference)
+
+
+def _references_stored(references: list[str]) -> set[str]:
+    """Which of these references stored rows hold. On PostgreSQL as one array parameter: for a
+    seeding batch's 5,000, an IN list of as many placeholders took 44 ms (most of it psycopg
+    parsing the query), the array 17 ms."""
+    if connection.vendor != "postgresql":
+        return set(Submission.objects.filter(reference__in=references).values_list("reference", flat=True))
+    table = connection.ops.quote_name(Submission._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT reference FROM {table} WHERE reference = ANY(%s)", [references])  # noqa: S608  # nosec B608
+        return {reference for (reference,) in cursor.fetchall()}
 
 
 def _new_ids(model: type[models.Model], n: int) -> list[int]:
