@@ -105,7 +105,7 @@ test: lint
 # lists the slowest tests at the end so a slow one is seen. With REDIS_URL it runs in one: the
 # tests empty the shared cache (Redis FLUSHDB) between tests, which two workers would do to each other.
 PYTEST_WORKERS ?= $(if $(REDIS_URL),0,2)
-pytest: $(VENV)/.dev-installed
+pytest: $(VENV)/.dev-installed node_modules/.installed
 	@if [ -x $(CHROMIUM) ]; then echo "Browser tests: on, with $(CHROMIUM)."; \
 	else echo "*** Browser tests: SKIPPED, $(CHROMIUM) not found. Install it with: apt-get install -y chromium ***"; fi
 	$(TEST_ENV) $(BIN)/python manage.py collectstatic --no-input --verbosity 0
@@ -123,10 +123,15 @@ mutation: $(VENV)/.dev-installed
 	env -u DJANGO_SETTINGS_MODULE HYPOTHESIS_PROFILE=mutation $(BIN)/mutmut run --max-children $(MUTMUT_CHILDREN)
 	$(BIN)/mutmut results
 
+# The npm packages of package-lock.json: the W3C Nu HTML Checker that the suite runs (with the
+# machine's Java), and purgecss for `make css`. No package's install script runs.
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --ignore-scripts && touch $@; \
+	else echo "*** HTML checker: SKIPPED, npm not found. Install it with: apt-get install -y npm ***"; fi
+
 # Rebuild static/vendor/bootstrap/bootstrap.trim.css after a template starts using another
 # Bootstrap class (needs Node.js and npm; the result is committed, so nothing else needs them).
-css: $(VENV)/.dev-installed
-	npm ci --no-audit --no-fund
+css: $(VENV)/.dev-installed node_modules/.installed
 	npm run css
 
 # Refresh every locale/<code>/LC_MESSAGES/django.po from the code and compile the .mo files,

@@ -1,0 +1,123 @@
+"""Every page of ours is valid HTML, as the W3C's Nu HTML Checker (vnu.jar, from the npm package
+vnu-jar, run with the machine's Java) reads it: the pages a patient and a therapist see, in both
+languages, with data in them and with a form's errors showing.
+
+The checker starts once, for all the pages at once (a Java start costs seconds). Without Java or
+the jar (`make test` installs the jar with npm) the test is skipped, or fails where
+E2E_REQUIRED is set, as in CI.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import Group, User
+from django.test import Client
+
+from screening import services
+from screening.models import Submission
+from tests.support.courses import open_course, signed_session
+from tests.support.patients import ZEBULON, zebulon_answers
+from tests.support.steps import CHECK, send, walk
+from tests.support.urlwalk import all_urls
+
+pytestmark = pytest.mark.django_db
+
+VNU_JAR = Path(settings.BASE_DIR) / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+
+
+def _checker() -> list[str]:
+    java = shutil.which("java")
+    if java and VNU_JAR.exists():
+        return [java, "-Xss8m", "-jar", str(VNU_JAR)]
+    reason = "the Nu HTML Checker needs Java and node_modules/vnu-jar (npm ci)"
+    if os.getenv("E2E_REQUIRED"):
+        pytest.fail(f"E2E_REQUIRED is set but {reason}")
+    pytest.skip(reason)
+
+
+def _html_errors(pages: dict[str, str], folder: Path) -> list[str]:
+    """The checker's errors, each as 'page: message (line)'."""
+    files = {}
+    for number, (name, html) in enumerate(sorted(pages.items())):
+        path = folder / f"page{number}.html"
+        path.write_text(html, encoding="utf-8")
+        files[path.name] = name
+    done = subprocess.run(  # noqa: S603 -- the machine's java, our pinned jar, files written here
+        [*_checker(), "--errors-only", "--format", "json", *(str(folder / f) for f in files)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    messages = json.loads(done.stderr or done.stdout)["messages"]
+    return [
+        f"{files.get(Path(m.get('url', '')).name, m.get('url'))}: {m['message']} (line {m.get('lastLine')})"
+        for m in messages
+        if m.get("type") == "error"
+    ]
+
+
+@pytest.fixture
+def clinic_admin(db: None) -> User:
+    user = User.objects.create_superuser("ada", password="correct-horse-battery")
+    user.groups.add(Group.objects.get(name="Therapists"))
+    return user
+
+
+def _pages(client: Client, urls: list[str], who: str, language: str) -> dict[str, str]:
+    pages = {}
+    for url in urls:
+        response = client.get(url, HTTP_ACCEPT_LANGUAGE=language)
+        if response.streaming or not response.get("Content-Type", "").startswith("text/html"):
+            continue
+        if response.status_code in (301, 302, 405) or not response.content:
+            continue
+        pages[f"{who} {language} {url} ({response.status_code})"] = response.content.decode()
+    return pages
+
+
+def test_every_page_is_valid_html(clinic_admin: User, tmp_path: Path) -> None:
+    submission = services.submission_create(answers=zebulon_answers(), contact=ZEBULON)
+    # A possible duplicate, so that the queue and the screening page show their marks.
+    services.submission_create(answers=zebulon_answers(), contact=ZEBULON)
+    course = open_course(clinic_admin)
+    note = signed_session(clinic_admin, course)
+    ours = [u for u in all_urls(submission) if not u.startswith("/admin/")]
+    course_urls = [
+        *(u.replace(str(submission.code), str(course.code)) for u in ours if u.startswith("/courses/")),
+        f"/courses/notes/{note.code}/",
+    ]
+    signed_in = Client(raise_request_exception=False)
+    signed_in.force_login(clinic_admin)
+    pages: dict[str, str] = {}
+    for language in ("en", "es"):
+        pages |= _pages(Client(raise_request_exception=False), [*ours, "/no-such-page/"], "patient", language)
+        pages |= _pages(signed_in, [*ours, *course_urls], "therapist", language)
+    # A patient's way through: every page answered, "Check your answers", and the note at the end.
+    for language in ("en", "es"):
+        patient = Client(HTTP_ACCEPT_LANGUAGE=language)
+        walk(patient)
+        pages[f"patient {language} {CHECK}"] = patient.get(CHECK).content.decode()
+        assert send(patient).status_code == 302
+        result = patient.get("/intake/result/")
+        assert result.status_code == 200
+        pages[f"patient {language} the note"] = result.content.decode()
+    # A form with its errors showing: the first question sent empty, a decision without a choice.
+    patient = Client()
+    patient.get("/intake/name/")
+    empty = patient.post("/intake/name/", {}, follow=True)
+    assert "<title>Error:" in empty.content.decode()
+    pages["patient en /intake/name/ with errors"] = empty.content.decode()
+    decide = signed_in.post(f"/review/{submission.code}/decide/", {"choice": ""}, follow=True)
+    assert 'id="error-summary"' in decide.content.decode()
+    pages["therapist en decision with errors"] = decide.content.decode()
+    assert len(pages) > 40
+    assert Submission.objects.count() == 2 + 1 + 2  # the course's own screening, the two sent here
+    errors = _html_errors(pages, tmp_path)
+    assert errors == [], "\n".join(errors)
