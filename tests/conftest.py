@@ -77,6 +77,14 @@ def therapist_client(therapist: User) -> Client:
 
 
 @pytest.fixture
+def clinic_admin(db: None) -> User:
+    # Ada runs the clinic's installation: staff, superuser and a therapist, so every page opens for her.
+    user = User.objects.create_superuser("ada", password="correct-horse-battery")
+    user.groups.add(Group.objects.get(name="Therapists"))
+    return user
+
+
+@pytest.fixture
 def other_user(db: None) -> User:
     # Oscar, the front-desk clerk: has a login, but not the review permission.
     return User.objects.create_user("oscar", password="correct-horse-battery")

@@ -75,3 +75,8 @@ def test_the_detail_page_with_its_downloads_passes_the_checks(
     expect(page.locator(".downloads a")).to_have_count(3)
     screenshot(page, "detail")
     check_page(page)
+    # Stacked on a phone (display: block), without ARIA roles, the answers are still a table to a
+    # screen reader: a row per question (and per section), each headed by its question.
+    tree = page.locator("table.answers").aria_snapshot()
+    assert tree.startswith("- table")
+    assert tree.count("- rowheader ") >= len(clinic.rosa.answers) and "- cell " in tree

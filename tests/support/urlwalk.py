@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from django.contrib.auth.models import User
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
 from screening.models import Submission
@@ -51,3 +53,10 @@ def all_urls(submission: Submission) -> list[str]:
         assert resolve(url).func == pattern.callback, f"{route} filled as {url} resolves elsewhere"
         urls.append(url)
     return urls
+
+
+def page_clients(user: User) -> dict[str, Client]:
+    """A client signed in as the user and an anonymous one, each answering a crash with the 500 page."""
+    signed_in = Client(raise_request_exception=False)
+    signed_in.force_login(user)
+    return {"anonymous": Client(raise_request_exception=False), "clinic admin": signed_in}

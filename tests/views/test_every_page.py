@@ -6,7 +6,7 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.template.loader import render_to_string
 from django.test import Client
 from django.utils import translation
@@ -14,7 +14,7 @@ from django.utils import translation
 from screening import services
 from screening.models import Submission
 from tests.support.patients import ZEBULON, zebulon_answers
-from tests.support.urlwalk import all_urls
+from tests.support.urlwalk import all_urls, page_clients
 
 pytestmark = pytest.mark.django_db
 
@@ -22,20 +22,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def submission() -> Submission:
     return services.submission_create(answers=zebulon_answers(), contact=ZEBULON)
-
-
-@pytest.fixture
-def clinic_admin(db: None) -> User:
-    # Ada runs the clinic's installation: staff, superuser and a therapist, so every page opens for her.
-    user = User.objects.create_superuser("ada", password="correct-horse-battery")
-    user.groups.add(Group.objects.get(name="Therapists"))
-    return user
-
-
-def clients(clinic_admin: User) -> dict[str, Client]:
-    signed_in = Client(raise_request_exception=False)
-    signed_in.force_login(clinic_admin)
-    return {"anonymous": Client(raise_request_exception=False), "clinic admin": signed_in}
 
 
 class _Meta(HTMLParser):
@@ -60,7 +46,7 @@ def meta_of(html: str) -> _Meta:
 
 def test_head_is_answered_wherever_get_is(submission: Submission, clinic_admin: User) -> None:
     refused, answered = [], 0
-    for who, client in clients(clinic_admin).items():
+    for who, client in page_clients(clinic_admin).items():
         for url in all_urls(submission):
             get = client.get(url)
             if get.status_code == 405:
@@ -92,7 +78,7 @@ def test_every_page_has_one_description_in_its_language(
     submission: Submission, clinic_admin: User, language: str
 ) -> None:
     missing, pages = [], set()
-    for who, client in clients(clinic_admin).items():
+    for who, client in page_clients(clinic_admin).items():
         for url in [*all_urls(submission), "/no-such-page/"]:
             response = client.get(url, HTTP_ACCEPT_LANGUAGE=language)
             html_page = response.get("Content-Type", "").startswith("text/html") and not response.streaming
