@@ -208,7 +208,9 @@ def serve_once(
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
-    left_running = _group_alive(process.pid, within=10)
+    # gunicorn.conf.py gives its workers graceful_timeout (30 s) to finish after SIGTERM: on a busy
+    # machine they take seconds, so the group gets that long, and a little more, to be gone.
+    left_running = _group_alive(process.pid, within=35)
     if left_running:
         os.killpg(process.pid, signal.SIGKILL)
     return Served(log.read_text(), status, location, head_status, left_running)
