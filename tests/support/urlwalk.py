@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from django.contrib.auth.models import User
+from django.http import HttpResponse
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
@@ -60,3 +61,14 @@ def page_clients(user: User) -> dict[str, Client]:
     signed_in = Client(raise_request_exception=False)
     signed_in.force_login(user)
     return {"anonymous": Client(raise_request_exception=False), "clinic admin": signed_in}
+
+
+def html_pages(client: Client, urls: Iterable[str], language: str) -> Iterator[tuple[str, HttpResponse]]:
+    """Each URL that answers with a page of HTML, asked for in that language: not a file, a stream,
+    or the empty body of a redirect or a refused method."""
+    for url in urls:
+        response = client.get(url, HTTP_ACCEPT_LANGUAGE=language)
+        if response.streaming or not response.get("Content-Type", "").startswith("text/html"):
+            continue
+        if response.content:
+            yield url, response

@@ -14,7 +14,7 @@ from django.utils import translation
 from screening import services
 from screening.models import Submission
 from tests.support.patients import ZEBULON, zebulon_answers
-from tests.support.urlwalk import all_urls, page_clients
+from tests.support.urlwalk import all_urls, html_pages, page_clients
 
 pytestmark = pytest.mark.django_db
 
@@ -79,11 +79,7 @@ def test_every_page_has_one_description_in_its_language(
 ) -> None:
     missing, pages = [], set()
     for who, client in page_clients(clinic_admin).items():
-        for url in [*all_urls(submission), "/no-such-page/"]:
-            response = client.get(url, HTTP_ACCEPT_LANGUAGE=language)
-            html_page = response.get("Content-Type", "").startswith("text/html") and not response.streaming
-            if not html_page or not response.content:
-                continue
+        for url, response in html_pages(client, [*all_urls(submission), "/no-such-page/"], language):
             pages.add(url)
             meta = meta_of(response.content.decode())
             if len(meta.descriptions) != 1 or not meta.descriptions[0].strip():
